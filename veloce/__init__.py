@@ -1,0 +1,57 @@
+"""Veloce: Flask's API on a fast async ASGI core.
+
+Basic usage::
+
+    from veloce import Veloce, request
+
+    app = Veloce(__name__)
+
+    @app.route("/")
+    def index():
+        return {"hello": request.args.get("name", "world")}
+
+Serve it with ``uvicorn module:app``; test it with ``app.test_client()``.
+"""
+
+from .app import Veloce as Veloce
+from .config import Config as Config
+from .core.exceptions import BuildError as BuildError
+from .core.exceptions import HTTPException as HTTPException
+from .core.exceptions import RequestValidationError as RequestValidationError
+from .core.exceptions import ValidationError as ValidationError
+from .core.exceptions import WebSocketDisconnect as WebSocketDisconnect
+from .core.exceptions import WebSocketException as WebSocketException
+from .core.exceptions import WebSocketRequestValidationError as WebSocketRequestValidationError
+from .core.exceptions import abort as abort
+from .core.request import Request as Request
+from .core.response import Response as Response
+from .ctx import after_this_request as after_this_request
+from .ctx import copy_current_request_context as copy_current_request_context
+from .ctx import has_app_context as has_app_context
+from .ctx import has_request_context as has_request_context
+from .globals import current_app as current_app
+from .globals import g as g
+from .globals import request as request
+from .helpers import make_response as make_response
+from .helpers import redirect as redirect
+from .helpers import url_for as url_for
+from .json import jsonify as jsonify
+
+__version__ = "0.1.0"
+
+_LAZY = {
+    "TestClient": "veloce.testing",
+    "AsyncTestClient": "veloce.testing",
+}
+
+
+def __getattr__(name: str) -> object:
+    """Import rarely needed public names (the test clients) on first use."""
+    module_name = _LAZY.get(name)
+    if module_name is None:
+        raise AttributeError(f"module 'veloce' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(module_name), name)
+    globals()[name] = value
+    return value

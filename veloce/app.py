@@ -1,0 +1,704 @@
+"""The application object: registration, configuration and the ASGI entry point.
+
+``Veloce`` composes the pieces rather than being them: the URL map
+(``core.router``), the config, the JSON provider, the worker lane pool, the lifespan
+handler and the frozen route plans. Its request path is:
+
+``__call__`` → match the route (no Request yet) → read the body (bounded by
+``MAX_CONTENT_LENGTH``) → build the Request and bind the context (one ContextVar
+set) → run the route's plan (``veloce.dispatch``) → send the response.
+
+Flask parity: the public methods named after Flask's (``add_url_rule``,
+``make_response``, ``handle_user_exception``, ``url_for``...) behave as in Flask 3.1.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import sys
+import typing as t
+from datetime import timedelta
+from functools import cached_property
+from urllib.parse import quote
+
+from veloce.app_errors import ErrorHandling
+from veloce.config import DEFAULT_CONFIG, Config, ConfigAttribute
+from veloce.core.body import read_body
+from veloce.core.concurrency import LanePool
+from veloce.core.context import _cv_ctx
+from veloce.core.exceptions import (
+    Aborter,
+    BuildError,
+    HTTPException,
+    RequestRedirect,
+)
+from veloce.core.lifespan import Lifespan
+from veloce.core.plan import HookPlan, RoutePlan, find_request_param, is_async_callable, tag
+from veloce.core.request import Request
+from veloce.core.response import Response
+from veloce.core.router import Map
+from veloce.core.rules import Rule
+from veloce.ctx import AppContext, _AppCtxGlobals
+from veloce.dispatch import run_on_lane, run_on_loop
+from veloce.json.provider import DefaultJSONProvider, JSONProvider
+from veloce.scaffold import Scaffold, T_route, _endpoint_from_view_func, setupmethod
+
+if t.TYPE_CHECKING:
+    from veloce.testing import AsyncTestClient, TestClient
+
+__all__ = ["Veloce"]
+
+T_teardown = t.TypeVar("T_teardown", bound=t.Callable[..., t.Any])
+T_handler = t.TypeVar("T_handler", bound=t.Callable[..., t.Any])
+
+
+def _make_timedelta(value: timedelta | int | None) -> timedelta | None:
+    if value is None or isinstance(value, timedelta):
+        return value
+    return timedelta(seconds=value)
+
+
+class Veloce(ErrorHandling, Scaffold):
+    """A Flask-shaped application that is an ASGI callable.
+
+    Args:
+        import_name: the module or package the app lives in (``__name__``); used to
+            find templates and static files. Defaults to ``"__main__"``.
+        static_url_path, static_folder, static_host, host_matching,
+        subdomain_matching, template_folder, instance_path, instance_relative_config:
+            as in Flask.
+        package_root: the directory of ``import_name`` (Flask's ``root_path``).
+        lifespan: an async context manager factory ``lifespan(app)`` entered at
+            startup and left at shutdown.
+        on_startup, on_shutdown: callables run at startup / shutdown.
+
+    Flask parity: ``Flask(import_name, ...)`` accepts the same arguments except that
+    Flask's ``root_path`` is called ``package_root`` here (``root_path`` is the ASGI
+    mount prefix); the ``flask`` compat class maps it.
+    """
+
+    request_class: type[Request] = Request
+    response_class: type[Response] = Response
+    json_provider_class: type[JSONProvider] = DefaultJSONProvider
+    config_class = Config
+    aborter_class = Aborter
+    url_rule_class = Rule
+    url_map_class = Map
+    app_ctx_globals_class = _AppCtxGlobals
+    request_context_class = AppContext
+    default_config: dict[str, t.Any] = DEFAULT_CONFIG
+
+    #: Whether an HTTP error without a handler renders Werkzeug's HTML page (Flask)
+    #: or Veloce's JSON ``{"detail": ...}`` body.
+    html_error_pages: bool = False
+
+    debug = ConfigAttribute[bool]("DEBUG")
+    testing = ConfigAttribute[bool]("TESTING")
+    secret_key = ConfigAttribute[t.Union[str, bytes, None]]("SECRET_KEY")
+    permanent_session_lifetime = ConfigAttribute[timedelta](
+        "PERMANENT_SESSION_LIFETIME", get_converter=_make_timedelta
+    )
+
+    def __init__(
+        self,
+        import_name: str = "__main__",
+        static_url_path: str | None = None,
+        static_folder: str | os.PathLike[str] | None = "static",
+        static_host: str | None = None,
+        host_matching: bool = False,
+        subdomain_matching: bool = False,
+        template_folder: str | os.PathLike[str] | None = "templates",
+        instance_path: str | None = None,
+        instance_relative_config: bool = False,
+        package_root: str | None = None,
+        *,
+        lifespan: t.Callable[[t.Any], t.AsyncContextManager[t.Any]] | None = None,
+        on_startup: t.Iterable[t.Callable[[], t.Any]] | None = None,
+        on_shutdown: t.Iterable[t.Callable[[], t.Any]] | None = None,
+    ) -> None:
+        super().__init__(
+            import_name,
+            static_folder=static_folder,
+            static_url_path=static_url_path,
+            template_folder=template_folder,
+            package_root=package_root,
+        )
+        if instance_path is not None and not os.path.isabs(instance_path):
+            raise ValueError(
+                "If an instance path is provided it must be absolute."
+                " A relative path was given instead."
+            )
+        self._instance_path = instance_path
+        self.config = self.config_class(
+            self.instance_path if instance_relative_config else self.package_root,
+            dict(self.default_config),
+        )
+        self.static_host = static_host
+        self.subdomain_matching = subdomain_matching
+        self.url_map = self.url_map_class(host_matching=host_matching)
+        self.extensions: dict[str, t.Any] = {}
+        self.url_build_error_handlers: list[t.Callable[..., t.Any]] = []
+        self.teardown_appcontext_funcs: list[t.Callable[..., t.Any]] = []
+        self.shell_context_processors: list[t.Callable[[], dict[str, t.Any]]] = []
+        self.root_path = ""
+        self._lifespan = Lifespan(lifespan, on_startup, on_shutdown)
+        self._json: JSONProvider | None = None
+        self._got_first_request = False
+        self._frozen = False
+        self._plans: dict[str, RoutePlan] = {}
+        self._hook_plans: dict[tuple[str, ...], HookPlan] = {}
+        self._app_plan: RoutePlan | None = None
+        self._appcontext_teardowns: tuple[tuple[t.Callable[..., t.Any], bool], ...] = ()
+        self._async_flags: dict[t.Any, bool] = {}
+        self._lane_pool_instance: LanePool | None = None
+
+    # -- identity and configuration --------------------------------------------------
+
+    @cached_property
+    def name(self) -> str:
+        """The app's name: the import name, or the script's name for ``__main__``."""
+        if self.import_name == "__main__":
+            fn: str | None = getattr(sys.modules["__main__"], "__file__", None)
+            if fn is None:
+                return "__main__"
+            return os.path.splitext(os.path.basename(fn))[0]
+        return self.import_name
+
+    @cached_property
+    def logger(self) -> logging.Logger:
+        """The ``logging`` logger named after the app (Flask's setup)."""
+        from veloce.logging import create_logger
+
+        return create_logger(self)
+
+    @property
+    def instance_path(self) -> str:
+        """``<package_root>/instance`` unless given to the constructor (not created)."""
+        if self._instance_path is not None:
+            return self._instance_path
+        return os.path.join(self.package_root, "instance")
+
+    @property
+    def json(self) -> JSONProvider:
+        """The JSON provider, built from ``json_provider_class`` on first use."""
+        provider = self._json
+        if provider is None:
+            provider = self._json = self.json_provider_class(self)
+        return provider
+
+    @json.setter
+    def json(self, value: JSONProvider) -> None:
+        self._json = value
+
+    @cached_property
+    def aborter(self) -> Aborter:
+        """The callable ``abort`` uses in this app's contexts."""
+        return self.aborter_class()
+
+    @property
+    def got_first_request(self) -> bool:
+        """True once the app has started handling its first request."""
+        return self._got_first_request
+
+    def _check_setup_finished(self, f_name: str) -> None:
+        if self._got_first_request:
+            raise AssertionError(
+                f"The setup method '{f_name}' can no longer be called"
+                " on the application. It has already handled its first"
+                " request, any changes will not be applied"
+                " consistently.\n"
+                "Make sure all imports, decorators, functions, etc."
+                " needed to set up the application are done before"
+                " running it."
+            )
+
+    # -- registration ----------------------------------------------------------------
+
+    @setupmethod
+    def add_url_rule(
+        self,
+        rule: str,
+        endpoint: str | None = None,
+        view_func: t.Callable[..., t.Any] | None = None,
+        provide_automatic_options: bool | None = None,
+        **options: t.Any,
+    ) -> None:
+        """Register ``view_func`` for ``rule`` under ``endpoint``.
+
+        Flask parity: default methods ``("GET",)`` (or ``view_func.methods``), HEAD
+        added for GET, OPTIONS added and answered automatically unless disabled,
+        ``AssertionError`` when another function already owns the endpoint.
+        ``view_func=None`` registers an endpoint-only rule (attach the view later
+        with :meth:`endpoint`).
+        """
+        if endpoint is None:
+            endpoint = _endpoint_from_view_func(view_func)
+        options["endpoint"] = endpoint
+        methods = options.pop("methods", None)
+        if methods is None:
+            methods = getattr(view_func, "methods", None) or ("GET",)
+        if isinstance(methods, str):
+            raise TypeError(
+                "Allowed methods must be a list of strings, for"
+                ' example: @app.route(..., methods=["POST"])'
+            )
+        methods = {item.upper() for item in methods}
+        required_methods = set(getattr(view_func, "required_methods", ()))
+        if provide_automatic_options is None:
+            provide_automatic_options = getattr(view_func, "provide_automatic_options", None)
+        if provide_automatic_options is None:
+            if "OPTIONS" not in methods and self.config["PROVIDE_AUTOMATIC_OPTIONS"]:
+                provide_automatic_options = True
+                required_methods.add("OPTIONS")
+            else:
+                provide_automatic_options = False
+        methods |= required_methods
+        rule_obj = self.url_rule_class(rule, methods=methods, **options)
+        rule_obj.provide_automatic_options = provide_automatic_options
+        self.url_map.add(rule_obj)
+        if view_func is not None:
+            old_func = self.view_functions.get(endpoint)
+            if old_func is not None and old_func != view_func:
+                raise AssertionError(
+                    "View function mapping is overwriting an existing"
+                    f" endpoint function: {endpoint}"
+                )
+            self.view_functions[endpoint] = view_func
+
+    @setupmethod
+    def teardown_appcontext(self, f: T_teardown) -> T_teardown:
+        """Run ``f(exc)`` whenever an app context (and so every request) ends."""
+        self.teardown_appcontext_funcs.append(f)
+        return f
+
+    @setupmethod
+    def shell_context_processor(self, f: T_handler) -> T_handler:
+        """Register a function whose dict is added to ``veloce shell``'s namespace."""
+        self.shell_context_processors.append(f)
+        return f
+
+    @setupmethod
+    def on_event(self, event: str) -> t.Callable[[T_handler], T_handler]:
+        """Decorator for ``"startup"`` / ``"shutdown"`` handlers (ASGI lifespan)."""
+
+        def decorator(f: T_handler) -> T_handler:
+            self.add_event_handler(event, f)
+            return f
+
+        return decorator
+
+    @setupmethod
+    def add_event_handler(self, event: str, func: t.Callable[[], t.Any]) -> None:
+        """Register ``func`` for ``"startup"`` or ``"shutdown"``."""
+        if event == "startup":
+            self._lifespan.on_startup.append(func)
+        elif event == "shutdown":
+            self._lifespan.on_shutdown.append(func)
+        else:
+            raise ValueError(f"unknown lifespan event {event!r}; use 'startup' or 'shutdown'")
+
+    @setupmethod
+    def before_serving(self, f: T_handler) -> T_handler:
+        """Run ``f`` once when the server starts (lifespan startup)."""
+        self._lifespan.on_startup.append(f)
+        return f
+
+    @setupmethod
+    def after_serving(self, f: T_handler) -> T_handler:
+        """Run ``f`` once when the server stops (lifespan shutdown)."""
+        self._lifespan.on_shutdown.append(f)
+        return f
+
+    def lifespan_context(self) -> t.AsyncContextManager[t.Any]:
+        """``async with app.lifespan_context():`` runs startup, then shutdown on exit."""
+        return self._lifespan.context(self)
+
+    # -- freezing: registries become plans -------------------------------------------
+
+    def freeze(self) -> None:
+        """Turn the registries into per-route plans; later registration raises.
+
+        Called on the first request; call it yourself to pay the cost up front.
+        """
+        self._got_first_request = True
+        self._hook_plans.clear()
+        self._plans.clear()
+        self._appcontext_teardowns = tag(reversed(self.teardown_appcontext_funcs))
+        self._app_plan = RoutePlan(None, None, self._hook_plan(()))
+        for rule in self.url_map.iter_rules():
+            endpoint = rule.endpoint
+            if endpoint not in self._plans:
+                self._plans[endpoint] = self._build_route_plan(rule)
+        self._frozen = True
+
+    def _hook_plan(self, blueprints: tuple[str, ...]) -> HookPlan:
+        plan = self._hook_plans.get(blueprints)
+        if plan is None:
+            outer_first = (None, *reversed(blueprints))
+            inner_first = (*blueprints, None)
+
+            def collect(registry: dict[t.Any, list[t.Any]], names: t.Iterable[t.Any],
+                        reverse: bool) -> list[t.Any]:
+                out: list[t.Any] = []
+                for name in names:
+                    funcs = registry.get(name) or ()
+                    out.extend(reversed(funcs) if reverse else funcs)
+                return out
+
+            plan = HookPlan(
+                blueprints,
+                tag(collect(self.url_value_preprocessors, outer_first, False)),
+                tag(collect(self.before_request_funcs, outer_first, False)),
+                tag(collect(self.after_request_funcs, inner_first, True)),
+                tag(collect(self.teardown_request_funcs, inner_first, True)),
+            )
+            self._hook_plans[blueprints] = plan
+        return plan
+
+    def _build_route_plan(self, rule: Rule) -> RoutePlan:
+        endpoint = rule.endpoint
+        blueprint = endpoint.rpartition(".")[0]
+        chain: list[str] = []
+        while blueprint:
+            chain.append(blueprint)
+            blueprint = blueprint.rpartition(".")[0]
+        view = self.view_functions.get(endpoint)
+        request_param = None
+        if view is not None:
+            request_param = find_request_param(view, rule.arguments, self.request_class)
+        return RoutePlan(endpoint, view, self._hook_plan(tuple(chain)), request_param)
+
+    def _route_plan(self, rule: Rule) -> RoutePlan:
+        plan = self._plans.get(rule.endpoint)
+        if plan is None or plan.view is not self.view_functions.get(rule.endpoint):
+            plan = self._plans[rule.endpoint] = self._build_route_plan(rule)
+        return plan
+
+    def _is_async(self, fn: t.Any) -> bool:
+        flag = self._async_flags.get(fn)
+        if flag is None:
+            flag = self._async_flags[fn] = is_async_callable(fn)
+        return flag
+
+    @property
+    def _lane_pool(self) -> LanePool:
+        pool = self._lane_pool_instance
+        if pool is None:
+            pool = self._lane_pool_instance = LanePool(int(self.config["WORKER_THREADS"]))
+        return pool
+
+    # -- ASGI ------------------------------------------------------------------------
+
+    async def __call__(self, scope: t.Any, receive: t.Any, send: t.Any) -> None:
+        """The ASGI application: ``http`` and ``lifespan`` scopes."""
+        kind = scope["type"]
+        if kind == "http":
+            if not self._frozen:
+                self.freeze()
+            await self._handle_http(scope, receive, send)
+        elif kind == "lifespan":
+            await self._lifespan.handle(self, scope, receive, send)
+        elif kind == "websocket":
+            await send({"type": "websocket.close", "code": 1000})
+        else:
+            raise RuntimeError(f"unsupported ASGI scope type {kind!r}")
+
+    async def _handle_http(self, scope: t.Any, receive: t.Any, send: t.Any) -> None:
+        routing_exception: HTTPException | None = None
+        rule = None
+        args = None
+        try:
+            rule, args = self.url_map.match(scope["path"], scope["method"], scope["query_string"])
+        except HTTPException as e:
+            routing_exception = e
+        limit = self.config["MAX_CONTENT_LENGTH"]
+        try:
+            body = await read_body(
+                receive, _content_length(scope) if limit is not None else None, limit
+            )
+        except HTTPException as e:
+            body = b""
+            if routing_exception is None:
+                routing_exception = e
+        request = self.request_class(scope, body, self)
+        if rule is not None:
+            request.url_rule = rule
+            request.view_args = args
+            plan = self._route_plan(rule)
+        else:
+            plan = self._app_plan  # type: ignore[assignment]
+        if routing_exception is not None:
+            if isinstance(routing_exception, RequestRedirect):
+                routing_exception.new_url = (
+                    f"{request.host_url[:-1]}{request.root_path}{routing_exception.new_url}"
+                )
+            request.routing_exception = routing_exception
+        ctx = self.request_context_class(self, request)
+        token = _cv_ctx.set(ctx)
+        try:
+            if plan.on_lane:
+                pool = self._lane_pool
+                lane = await pool.acquire()
+                try:
+                    response = await lane.run(
+                        _copy_context(), run_on_lane, self, ctx, plan, asyncio.get_running_loop()
+                    )
+                finally:
+                    pool.release(lane)
+            else:
+                response = await run_on_loop(self, ctx, plan)
+        finally:
+            _cv_ctx.reset(token)
+        await response(scope, receive, send)
+
+    # -- responses -------------------------------------------------------------------
+
+    def make_response(self, rv: t.Any) -> Response:
+        """Coerce a view's return value into a response (Flask's table).
+
+        An HTTPException returned (not raised) renders as its error response.
+        """
+        if isinstance(rv, HTTPException):
+            return self.make_error_response(rv)
+        from veloce.core.coerce import make_response_from
+
+        ctx = _cv_ctx.get(None)
+        view_name = None
+        if ctx is not None and ctx.request is not None and ctx.request.url_rule is not None:
+            view_name = ctx.request.url_rule.endpoint
+        return make_response_from(
+            rv,
+            response_class=self.response_class,
+            json_response=self.json.response,
+            view_name=view_name,
+        )
+
+    def make_error_response(self, e: HTTPException) -> Response:
+        """The response for an unhandled HTTPException.
+
+        Werkzeug's HTML page when ``html_error_pages`` is set (the Flask compat
+        class), else Veloce's JSON ``{"detail": ...}`` with the same headers.
+        """
+        if self.html_error_pages or e.response is not None or isinstance(e, RequestRedirect):
+            return e.get_response()
+        from veloce.core.exceptions import json_error_body
+
+        headers = [(k, v) for k, v in e.get_headers() if k.lower() != "content-type"]
+        response = self.response_class(
+            json_error_body(e), e.code, headers, mimetype="application/json"
+        )
+        return response
+
+    def make_default_options_response(self) -> Response:
+        """The automatic OPTIONS answer: empty body, ``Allow`` listing the methods."""
+        ctx = _cv_ctx.get(None)
+        path = ctx.request.path if ctx is not None and ctx.request is not None else "/"
+        methods = self.url_map.allowed_methods(path)
+        response = self.response_class()
+        response.headers["Allow"] = ", ".join(methods)
+        return response
+
+    def raise_routing_exception(self, request: Request) -> t.NoReturn:
+        """Raise the exception routing (or body reading) stored on the request."""
+        raise request.routing_exception  # type: ignore[misc]
+
+    def _automatic_response(self, request: Request, plan: RoutePlan) -> t.Any:
+        """What to answer instead of calling the view, or None to call it."""
+        if request.routing_exception is not None:
+            self.raise_routing_exception(request)
+        if request.method == "OPTIONS" and request.url_rule.provide_automatic_options:
+            return self.make_default_options_response()
+        if plan.view is None:
+            raise RuntimeError(
+                f"The endpoint {plan.endpoint!r} was registered without a view function;"
+                " attach one with @app.endpoint(...) before it is requested."
+            )
+        return None
+
+    # -- contexts, teardown, helpers ---------------------------------------------------
+
+    def app_context(self) -> AppContext:
+        """``with app.app_context():`` binds ``current_app`` and a fresh ``g``."""
+        return self.request_context_class(self)
+
+    def request_context(self, scope: t.Mapping[str, t.Any], body: bytes = b"") -> AppContext:
+        """A request context for an ASGI scope (matched, but no hooks run)."""
+        request = self.request_class(dict(scope), body, self)
+        try:
+            rule, args = self.url_map.match(
+                request.path, request.method, scope.get("query_string", b"")
+            )
+        except HTTPException as e:
+            request.routing_exception = e
+        else:
+            request.url_rule, request.view_args = rule, args
+        return self.request_context_class(self, request)
+
+    def do_teardown_request(self, exc: BaseException | None = None) -> None:
+        """Run the teardown_request callbacks (blueprints first, each list reversed)."""
+        ctx = _cv_ctx.get(None)
+        blueprints: tuple[str, ...] = ()
+        if ctx is not None and ctx.request is not None:
+            blueprints = tuple(ctx.request.blueprints)
+        for fn, _ in self._hook_plan_now(blueprints).teardown:
+            self.ensure_sync(fn)(exc)
+
+    def do_teardown_appcontext(self, exc: BaseException | None = None) -> None:
+        """Run the teardown_appcontext callbacks in reverse registration order."""
+        for fn in reversed(self.teardown_appcontext_funcs):
+            self.ensure_sync(fn)(exc)
+
+    def _hook_plan_now(self, blueprints: tuple[str, ...]) -> HookPlan:
+        if not self._frozen:
+            self._hook_plans.clear()
+        return self._hook_plan(blueprints)
+
+    def ensure_sync(self, func: t.Callable[..., t.Any]) -> t.Callable[..., t.Any]:
+        """``func`` if it is sync, else a sync wrapper running it to completion."""
+        if self._is_async(func):
+            return self.async_to_sync(func)
+        return func
+
+    @staticmethod
+    def async_to_sync(func: t.Callable[..., t.Awaitable[t.Any]]) -> t.Callable[..., t.Any]:
+        """A sync wrapper for ``func``.
+
+        On a worker lane the coroutine runs on the request's event loop (the thread
+        waits); in a thread without a running loop it runs on a fresh loop. Calling
+        it on the event loop thread itself raises ``RuntimeError``, since blocking the
+        loop to wait for the loop would deadlock.
+        """
+        from veloce.core.concurrency import lane_loop
+
+        def wrapper(*args: t.Any, **kwargs: t.Any) -> t.Any:
+            try:
+                asyncio.get_running_loop()
+            except RuntimeError:
+                pass
+            else:
+                raise RuntimeError(
+                    f"cannot run async {getattr(func, '__name__', func)!r} synchronously"
+                    " on the event loop thread; await it instead"
+                )
+            loop = lane_loop()
+            if loop is not None and loop.is_running():
+                return asyncio.run_coroutine_threadsafe(func(*args, **kwargs), loop).result()
+            return asyncio.run(func(*args, **kwargs))  # type: ignore[arg-type]
+
+        wrapper.__name__ = getattr(func, "__name__", "wrapper")
+        wrapper.__wrapped__ = func  # type: ignore[attr-defined]
+        return wrapper
+
+    def url_for(
+        self,
+        endpoint: str,
+        *,
+        _anchor: str | None = None,
+        _method: str | None = None,
+        _scheme: str | None = None,
+        _external: bool | None = None,
+        **values: t.Any,
+    ) -> str:
+        """Build the URL of ``endpoint`` with ``values`` (Flask's rules).
+
+        Inside a request: relative to the request's root, ``.name`` resolves in the
+        current blueprint. Outside: needs ``SERVER_NAME`` and builds external URLs.
+        Unknown values become the query string.
+        """
+        ctx = _cv_ctx.get(None)
+        request = ctx.request if ctx is not None else None
+        if request is not None:
+            if endpoint[:1] == ".":
+                blueprint = request.blueprint
+                endpoint = f"{blueprint}{endpoint}" if blueprint is not None else endpoint[1:]
+            if _external is None:
+                _external = _scheme is not None
+            scheme = request.scheme
+            host = request.host
+            script_root = request.root_path
+        else:
+            server_name = self.config["SERVER_NAME"]
+            if server_name is None:
+                raise RuntimeError(
+                    "Unable to build URLs outside an active request"
+                    " without 'SERVER_NAME' configured. Also configure"
+                    " 'APPLICATION_ROOT' and 'PREFERRED_URL_SCHEME' as"
+                    " needed."
+                )
+            if _external is None:
+                _external = True
+            scheme = self.config["PREFERRED_URL_SCHEME"]
+            host = server_name
+            script_root = (self.config["APPLICATION_ROOT"] or "/").rstrip("/")
+        if _scheme is not None and not _external:
+            raise ValueError("When specifying '_scheme', '_external' must be True.")
+        self.inject_url_defaults(endpoint, values)
+        try:
+            path = self.url_map.build(endpoint, values, method=_method)
+        except BuildError as error:
+            values.update(_anchor=_anchor, _method=_method, _scheme=_scheme, _external=_external)
+            return self.handle_url_build_error(error, endpoint, values)
+        rv = f"{script_root}{path}"
+        if _external:
+            rv = f"{_scheme or scheme}://{host}{rv}"
+        if _anchor is not None:
+            rv = f"{rv}#{quote(_anchor, safe='%!#$&' + chr(39) + '()*+,/:;=?@')}"
+        return rv
+
+    def inject_url_defaults(self, endpoint: str, values: dict[str, t.Any]) -> None:
+        """Run the url_defaults callbacks for ``endpoint`` (app, then its blueprints)."""
+        names: list[str | None] = [None]
+        if "." in endpoint:
+            parts = endpoint.split(".")[:-1]
+            names.extend(".".join(parts[: i + 1]) for i in range(len(parts)))
+        for name in names:
+            for fn in self.url_default_functions.get(name, ()):
+                fn(endpoint, values)
+
+    def handle_url_build_error(
+        self, error: BuildError, endpoint: str, values: dict[str, t.Any]
+    ) -> str:
+        """Ask ``url_build_error_handlers`` for a URL; re-raise if none gives one."""
+        for handler in self.url_build_error_handlers:
+            try:
+                rv = handler(error, endpoint, values)
+            except BuildError as e:
+                error = e
+            else:
+                if rv is not None:
+                    return t.cast(str, rv)
+        if error is sys.exc_info()[1]:
+            raise
+        raise error
+
+    # -- testing -----------------------------------------------------------------------
+
+    def test_client(self, use_cookies: bool = True, **kwargs: t.Any) -> TestClient:
+        """A client that sends requests through this app's ASGI interface."""
+        from veloce.testing import TestClient
+
+        return TestClient(self, use_cookies=use_cookies, **kwargs)
+
+    def async_test_client(self, use_cookies: bool = True, **kwargs: t.Any) -> AsyncTestClient:
+        """The ``async with``-able counterpart of :meth:`test_client`."""
+        from veloce.testing import AsyncTestClient
+
+        return AsyncTestClient(self, use_cookies=use_cookies, **kwargs)
+
+
+def _copy_context() -> t.Any:
+    import contextvars
+
+    return contextvars.copy_context()
+
+
+def _content_length(scope: t.Any) -> int | None:
+    for name, value in scope["headers"]:
+        if name == b"content-length":
+            try:
+                return int(value)
+            except ValueError:
+                return None
+    return None

@@ -1,0 +1,287 @@
+"""The request pipeline, in two shapes: all on one worker thread, or on the loop.
+
+Flask's order is the same in both: url_value_preprocessors and before_request hooks,
+the view (unless a hook answered), ``make_response``, ``after_this_request``
+callbacks and after_request hooks; errors go through ``handle_user_exception`` and,
+if unhandled, ``handle_exception`` (500 or propagate); teardown callbacks always run.
+
+* :func:`run_on_lane` runs a request whose view is sync. It executes on a worker
+  thread (one lane per request), so every sync stage shares that thread; an async
+  hook met on the way runs on the loop while the thread waits for it.
+* :func:`run_on_loop` runs a request whose view is async (or that has no view,
+  e.g. a 404). Sync hooks and handlers go to one lane acquired on first need.
+
+The two functions mirror each other line for line; keep them that way.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import typing as t
+
+if t.TYPE_CHECKING:
+    from veloce.app import Veloce
+    from veloce.core.concurrency import Lane, LanePool
+    from veloce.core.plan import Call, RoutePlan
+    from veloce.core.response import Response
+    from veloce.ctx import AppContext
+
+__all__ = ["LoopStages", "run_on_lane", "run_on_loop"]
+
+
+# -- one worker thread per request ----------------------------------------------------
+
+
+def _call_from_lane(
+    loop: asyncio.AbstractEventLoop, fn: t.Any, is_async: bool, *args: t.Any
+) -> t.Any:
+    if is_async:
+        return asyncio.run_coroutine_threadsafe(fn(*args), loop).result()
+    return fn(*args)
+
+
+def run_on_lane(
+    app: Veloce, ctx: AppContext, plan: RoutePlan, loop: asyncio.AbstractEventLoop
+) -> Response:
+    """The whole request on the current (worker) thread; returns the response."""
+    error: BaseException | None = None
+    try:
+        try:
+            return _full_dispatch_on_lane(app, ctx, plan, loop)
+        except Exception as e:
+            error = e
+            return _handle_exception_on_lane(app, ctx, plan, loop, e)
+    except BaseException as e:
+        error = e
+        raise
+    finally:
+        _teardown_on_lane(app, ctx, plan, loop, error)
+
+
+def _full_dispatch_on_lane(
+    app: Veloce, ctx: AppContext, plan: RoutePlan, loop: asyncio.AbstractEventLoop
+) -> Response:
+    request = ctx.request
+    hooks = plan.hooks
+    try:
+        rv = None
+        for fn, is_async in hooks.url_value_preprocessors:
+            _call_from_lane(loop, fn, is_async, request.endpoint, request.view_args)
+        for fn, is_async in hooks.before:
+            rv = _call_from_lane(loop, fn, is_async)
+            if rv is not None:
+                break
+        else:
+            rv = app._automatic_response(request, plan)
+            if rv is None:
+                args = request.view_args or {}
+                if plan.request_param is not None:
+                    args = {**args, plan.request_param: request}
+                rv = plan.view(**args)  # type: ignore[misc]
+    except Exception as e:
+        rv = _handle_user_exception_on_lane(app, ctx, plan, loop, e)
+    return _finalize_on_lane(app, ctx, plan, loop, rv, False)
+
+
+def _handle_user_exception_on_lane(
+    app: Veloce, ctx: AppContext, plan: RoutePlan, loop: asyncio.AbstractEventLoop, e: Exception
+) -> t.Any:
+    handler = app._select_user_exception_handler(e, plan.hooks.blueprints)
+    if handler is None:
+        raise e
+    if handler is e:
+        return e
+    fn, is_async = handler
+    return _call_from_lane(loop, fn, is_async, e)
+
+
+def _finalize_on_lane(
+    app: Veloce,
+    ctx: AppContext,
+    plan: RoutePlan,
+    loop: asyncio.AbstractEventLoop,
+    rv: t.Any,
+    from_error_handler: bool,
+) -> Response:
+    response = app.make_response(rv)
+    try:
+        if ctx._after_request_functions:
+            for fn in ctx._after_request_functions:
+                response = _call_from_lane(loop, fn, app._is_async(fn), response)
+        for fn, is_async in plan.hooks.after:
+            response = _call_from_lane(loop, fn, is_async, response)
+    except Exception:
+        if not from_error_handler:
+            raise
+        app.logger.exception("Request finalizing failed with an error while handling an error")
+    return response
+
+
+def _handle_exception_on_lane(
+    app: Veloce, ctx: AppContext, plan: RoutePlan, loop: asyncio.AbstractEventLoop, e: Exception
+) -> Response:
+    server_error = app._begin_handle_exception(e)
+    handler = app._find_error_handler_call(server_error, plan.hooks.blueprints)
+    if handler is not None:
+        fn, is_async = handler
+        server_error = _call_from_lane(loop, fn, is_async, server_error)
+    return _finalize_on_lane(app, ctx, plan, loop, server_error, True)
+
+
+def _teardown_on_lane(
+    app: Veloce,
+    ctx: AppContext,
+    plan: RoutePlan,
+    loop: asyncio.AbstractEventLoop,
+    error: BaseException | None,
+) -> None:
+    errors: list[BaseException] = []
+    teardowns: tuple[Call, ...] = (*plan.hooks.teardown, *app._appcontext_teardowns)
+    for fn, is_async in teardowns:
+        try:
+            _call_from_lane(loop, fn, is_async, error)
+        except BaseException as exc:  # noqa: BLE001 - every teardown runs; raised below
+            errors.append(exc)
+    if errors:
+        raise errors[0]
+
+
+# -- on the event loop ---------------------------------------------------------------
+
+
+class LoopStages:
+    """Runs the sync stages of one loop-driven request on a single lane.
+
+    The lane (and the context copy it runs in) is taken on first need, so a request
+    with only async stages never touches a thread.
+    """
+
+    __slots__ = ("pool", "lane", "context")
+
+    def __init__(self, pool: LanePool) -> None:
+        self.pool = pool
+        self.lane: Lane | None = None
+        self.context: contextvars.Context | None = None
+
+    async def call(self, fn: t.Callable[..., t.Any], is_async: bool, *args: t.Any) -> t.Any:
+        if is_async:
+            return await fn(*args)
+        lane = self.lane
+        if lane is None:
+            lane = self.lane = await self.pool.acquire()
+            self.context = contextvars.copy_context()
+        return await lane.run(self.context, fn, *args)  # type: ignore[arg-type]
+
+    def release(self) -> None:
+        if self.lane is not None:
+            self.pool.release(self.lane)
+            self.lane = None
+
+
+async def run_on_loop(app: Veloce, ctx: AppContext, plan: RoutePlan) -> Response:
+    """The whole request on the loop; sync stages on one lane. Returns the response."""
+    stages = LoopStages(app._lane_pool)
+    error: BaseException | None = None
+    try:
+        try:
+            return await _full_dispatch_on_loop(app, ctx, plan, stages)
+        except Exception as e:
+            error = e
+            return await _handle_exception_on_loop(app, ctx, plan, stages, e)
+    except BaseException as e:
+        error = e
+        raise
+    finally:
+        try:
+            await _teardown_on_loop(app, ctx, plan, stages, error)
+        finally:
+            stages.release()
+
+
+async def _full_dispatch_on_loop(
+    app: Veloce, ctx: AppContext, plan: RoutePlan, stages: LoopStages
+) -> Response:
+    request = ctx.request
+    hooks = plan.hooks
+    try:
+        rv = None
+        for fn, is_async in hooks.url_value_preprocessors:
+            await stages.call(fn, is_async, request.endpoint, request.view_args)
+        for fn, is_async in hooks.before:
+            rv = await stages.call(fn, is_async)
+            if rv is not None:
+                break
+        else:
+            rv = app._automatic_response(request, plan)
+            if rv is None:
+                args = request.view_args or {}
+                if plan.request_param is not None:
+                    args = {**args, plan.request_param: request}
+                rv = await plan.view(**args)  # type: ignore[misc]
+    except Exception as e:
+        rv = await _handle_user_exception_on_loop(app, ctx, plan, stages, e)
+    return await _finalize_on_loop(app, ctx, plan, stages, rv, False)
+
+
+async def _handle_user_exception_on_loop(
+    app: Veloce, ctx: AppContext, plan: RoutePlan, stages: LoopStages, e: Exception
+) -> t.Any:
+    handler = app._select_user_exception_handler(e, plan.hooks.blueprints)
+    if handler is None:
+        raise e
+    if handler is e:
+        return e
+    fn, is_async = handler
+    return await stages.call(fn, is_async, e)
+
+
+async def _finalize_on_loop(
+    app: Veloce,
+    ctx: AppContext,
+    plan: RoutePlan,
+    stages: LoopStages,
+    rv: t.Any,
+    from_error_handler: bool,
+) -> Response:
+    response = app.make_response(rv)
+    try:
+        if ctx._after_request_functions:
+            for fn in ctx._after_request_functions:
+                response = await stages.call(fn, app._is_async(fn), response)
+        for fn, is_async in plan.hooks.after:
+            response = await stages.call(fn, is_async, response)
+    except Exception:
+        if not from_error_handler:
+            raise
+        app.logger.exception("Request finalizing failed with an error while handling an error")
+    return response
+
+
+async def _handle_exception_on_loop(
+    app: Veloce, ctx: AppContext, plan: RoutePlan, stages: LoopStages, e: Exception
+) -> Response:
+    server_error = app._begin_handle_exception(e)
+    handler = app._find_error_handler_call(server_error, plan.hooks.blueprints)
+    if handler is not None:
+        fn, is_async = handler
+        server_error = await stages.call(fn, is_async, server_error)
+    return await _finalize_on_loop(app, ctx, plan, stages, server_error, True)
+
+
+async def _teardown_on_loop(
+    app: Veloce,
+    ctx: AppContext,
+    plan: RoutePlan,
+    stages: LoopStages,
+    error: BaseException | None,
+) -> None:
+    errors: list[BaseException] = []
+    teardowns: tuple[Call, ...] = (*plan.hooks.teardown, *app._appcontext_teardowns)
+    for fn, is_async in teardowns:
+        try:
+            await stages.call(fn, is_async, error)
+        except BaseException as exc:  # noqa: BLE001 - every teardown runs; raised below
+            errors.append(exc)
+    if errors:
+        raise errors[0]

@@ -19,6 +19,7 @@ import logging
 import os
 import sys
 import typing as t
+from contextvars import copy_context
 from datetime import timedelta
 from functools import cached_property
 from urllib.parse import quote
@@ -90,6 +91,10 @@ class Veloce(ErrorHandling, Scaffold):
     request_context_class = AppContext
     default_config: dict[str, t.Any] = DEFAULT_CONFIG
 
+    #: The ASGI mount prefix this app is served under ("" at the root). Requests carry
+    #: their own ``root_path`` from the server; this is the app-level default.
+    root_path: str = ""
+
     #: Whether an HTTP error without a handler renders Werkzeug's HTML page (Flask)
     #: or Veloce's JSON ``{"detail": ...}`` body.
     html_error_pages: bool = False
@@ -142,7 +147,6 @@ class Veloce(ErrorHandling, Scaffold):
         self.url_build_error_handlers: list[t.Callable[..., t.Any]] = []
         self.teardown_appcontext_funcs: list[t.Callable[..., t.Any]] = []
         self.shell_context_processors: list[t.Callable[[], dict[str, t.Any]]] = []
-        self.root_path = ""
         self._lifespan = Lifespan(lifespan, on_startup, on_shutdown)
         self._json: JSONProvider | None = None
         self._got_first_request = False
@@ -410,7 +414,9 @@ class Veloce(ErrorHandling, Scaffold):
         rule = None
         args = None
         try:
-            rule, args = self.url_map.match(scope["path"], scope["method"], scope["query_string"])
+            rule, args = self.url_map.match(
+                _route_path(scope), scope["method"], scope["query_string"]
+            )
         except HTTPException as e:
             routing_exception = e
         limit = self.config["MAX_CONTENT_LENGTH"]
@@ -443,7 +449,7 @@ class Veloce(ErrorHandling, Scaffold):
                 lane = await pool.acquire()
                 try:
                     response = await lane.run(
-                        _copy_context(), run_on_lane, self, ctx, plan, asyncio.get_running_loop()
+                        copy_context(), run_on_lane, self, ctx, plan, asyncio.get_running_loop()
                     )
                 finally:
                     pool.release(lane)
@@ -490,6 +496,12 @@ class Veloce(ErrorHandling, Scaffold):
             json_error_body(e), e.code, headers, mimetype="application/json"
         )
         return response
+
+    def redirect(self, location: str, code: int = 302) -> Response:
+        """A redirect response built with this app's ``response_class``."""
+        from veloce.core.response import redirect
+
+        return redirect(location, code, self.response_class)
 
     def make_default_options_response(self) -> Response:
         """The automatic OPTIONS answer: empty body, ``Allow`` listing the methods."""
@@ -688,10 +700,15 @@ class Veloce(ErrorHandling, Scaffold):
         return AsyncTestClient(self, use_cookies=use_cookies, **kwargs)
 
 
-def _copy_context() -> t.Any:
-    import contextvars
-
-    return contextvars.copy_context()
+def _route_path(scope: t.Any) -> str:
+    """The request path below the ASGI ``root_path`` (the mount prefix)."""
+    path: str = scope["path"]
+    root = scope.get("root_path")
+    if root:
+        root = root.rstrip("/")
+        if path.startswith(root) and (len(path) == len(root) or path[len(root)] == "/"):
+            path = path[len(root) :] or "/"
+    return path
 
 
 def _content_length(scope: t.Any) -> int | None:

@@ -52,7 +52,7 @@ def redirect(location: str, code: int = 302, Response: type[Response] | None = N
     if Response is None:
         app = _current_app()
         if app is not None:
-            Response = app.response_class
+            return app.redirect(location, code)  # type: ignore[no-any-return]
     return _redirect(location, code, Response)
 
 

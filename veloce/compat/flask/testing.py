@@ -1,0 +1,5 @@
+"""``flask.testing``: the test client (Veloce's drives the app over ASGI)."""
+
+from veloce.testing import TestClient as FlaskClient
+
+__all__ = ["FlaskClient"]

@@ -1,0 +1,7 @@
+"""``werkzeug.utils``: ``secure_filename``, ``redirect``, ``import_string``."""
+
+from veloce.core.filenames import secure_filename as secure_filename
+from veloce.core.response import redirect as redirect
+from veloce.utils import import_string as import_string
+
+__all__ = ["import_string", "redirect", "secure_filename"]

@@ -1,0 +1,567 @@
+"""The URL map: a segment tree that matches paths and builds URLs for endpoints.
+
+Rules are inserted into a tree of :class:`_Node` s at :meth:`Map.add` time. Each node
+has a dict of static children, a list of dynamic children already sorted by Werkzeug's
+weights, and the rules that end there. Matching walks one node per path segment —
+static child first, then the dynamic ones in order, backtracking on failure — so the
+cost depends on the path's depth, not on how many rules exist. Paths made only of
+static segments are also indexed by their full text, so the common case is a single
+dict lookup.
+
+Flask parity: results (winner, arguments, 404/405/308, trailing-slash and
+merge-slashes redirects, ``redirect_defaults``, building, escaping, ``BuildError``
+text) are those of Werkzeug 3.1's ``Map``/``MapAdapter``. Differences: ``match`` takes
+the method and host explicitly instead of a bound adapter, redirect targets are
+relative (path + query) and callable ``redirect_to`` receives the map, not an adapter.
+"""
+
+from __future__ import annotations
+
+import bisect
+import difflib
+import re
+import typing as t
+from urllib.parse import quote, urljoin
+
+from veloce.core.converters import DEFAULT_CONVERTERS, PATH_SAFE, ValidationError
+from veloce.core.exceptions import (
+    BadRequest,
+    BuildError,
+    HTTPException,
+    MethodNotAllowed,
+    NotFound,
+    RequestRedirect,
+)
+from veloce.core.rules import Rule, parse_rule_template
+
+if t.TYPE_CHECKING:
+    from veloce.core.converters import BaseConverter
+    from veloce.core.rules import RulePart
+
+__all__ = ["Map", "WebsocketMismatch"]
+
+_MULTI_SLASH_RE = re.compile("/{2,}")
+_PLACEHOLDER_RE = re.compile(r"<([^>]+)>")
+_TRAILING_SLASH = ("",)
+# Recorded in a walk's ``miss`` set when a rule of the other kind (HTTP/WebSocket)
+# matched; "<" cannot appear in an HTTP method token.
+_WEBSOCKET_MISMATCH = "<websocket>"
+_COMMON_METHODS = frozenset(
+    ("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE", "CONNECT")
+)
+# Redirect targets are joined against this base, then made relative again.
+_BASE = "http://veloce.invalid"
+
+
+class WebsocketMismatch(BadRequest):
+    """400: the only matching rule is for WebSocket and the request is HTTP, or vice versa."""
+
+
+class _SlashRequired(Exception):
+    """The path matches a strict-slashes rule once a trailing slash is added."""
+
+
+class _Node:
+    __slots__ = ("dynamic", "rules", "static")
+
+    def __init__(self) -> None:
+        self.static: dict[str, _Node] = {}
+        self.dynamic: list[tuple[RulePart, _Node]] = []
+        self.rules: list[Rule] = []
+
+
+def _edge_weight(edge: tuple[RulePart, _Node]) -> tuple[t.Any, ...]:
+    return edge[0].weight
+
+
+def _accepts(rules: list[Rule], method: str, websocket: bool, miss: set[str]) -> Rule | None:
+    # ``miss`` collects what a failed walk learned: the methods that would have
+    # matched (for 405) and _WEBSOCKET_MISMATCH.
+    for rule in rules:
+        allowed = rule.methods
+        if allowed is not None and method not in allowed:
+            miss.update(allowed)
+        elif rule.websocket != websocket:
+            miss.add(_WEBSOCKET_MISMATCH)
+        else:
+            return rule
+    return None
+
+
+def _walk(
+    node: _Node,
+    parts: t.Sequence[str],
+    i: int,
+    values: list[str],
+    method: str,
+    websocket: bool,
+    miss: set[str],
+) -> Rule | None:
+    """Depth-first search mirroring Werkzeug's StateMachineMatcher; fills ``values``."""
+    n = len(parts)
+    # Descend without recursion while a node offers no alternative to its static
+    # child (no dynamic edges, and no relaxed trailing-slash rule to fall back on).
+    while i < n and not node.dynamic and not (node.rules and i == n - 1 and parts[i] == ""):
+        child = node.static.get(parts[i])
+        if child is None:
+            return None
+        node = child
+        i += 1
+    if i == n:
+        for rule in node.rules:  # inlined _accepts: this is the usual success exit
+            allowed = rule.methods
+            if allowed is not None and method not in allowed:
+                miss.update(allowed)
+            elif rule.websocket != websocket:
+                miss.add(_WEBSOCKET_MISMATCH)
+            else:
+                return rule
+        slashed = node.static.get("")
+        if slashed is not None:
+            for rule in slashed.rules:
+                allowed = rule.methods
+                if rule.websocket == websocket and (allowed is None or method in allowed):
+                    if rule.strict_slashes:
+                        raise _SlashRequired()
+                    return rule
+        return None
+    segment = parts[i]
+    child = node.static.get(segment)
+    if child is not None:
+        found = _walk(child, parts, i + 1, values, method, websocket, miss)
+        if found is not None:
+            return found
+    if node.dynamic:
+        mark = len(values)
+        rest = None
+        for part, child in node.dynamic:
+            if part.final:
+                if rest is None:
+                    rest = "/".join(parts[i:])
+                match = part.regex.match(rest)  # type: ignore[union-attr]
+                if match is None:
+                    continue
+                sub: t.Sequence[str] = parts
+                j = n
+                if part.suffixed and match.group(part.suffix_group) == "/":
+                    sub, j = _TRAILING_SLASH, 0
+            else:
+                match = part.regex.match(segment)  # type: ignore[union-attr]
+                if match is None:
+                    continue
+                sub, j = parts, i + 1
+            groups = part.groups
+            if len(groups) == 1:
+                values.append(match.group(groups[0]))
+            else:
+                values.extend(match.group(*groups))
+            found = _walk(child, sub, j, values, method, websocket, miss)
+            if found is not None:
+                return found
+            del values[mark:]
+    if node.rules and segment == "" and i == n - 1:
+        return _accepts(
+            [rule for rule in node.rules if not rule.strict_slashes], method, websocket, miss
+        )
+    return None
+
+
+def _redirect_target(path: str, query_string: bytes | str) -> str:
+    """Relative redirect URL: the percent-encoded path plus the request's query."""
+    url = "/" + quote(path, safe=PATH_SAFE).lstrip("/")
+    return _with_query(url, query_string)
+
+
+def _with_query(url: str, query_string: bytes | str) -> str:
+    if not query_string:
+        return url
+    if isinstance(query_string, bytes):
+        query_string = query_string.decode("utf-8", "replace")
+    return f"{url}?{query_string}"
+
+
+def _clean_values(values: t.Mapping[str, t.Any] | None) -> dict[str, t.Any]:
+    if not values:
+        return {}
+    lists = getattr(values, "lists", None)
+    if callable(lists):  # a MultiDict: single values unwrap, several stay a list
+        return {k: (v[0] if len(v) == 1 else v) for k, v in lists() if len(v) != 0}
+    return {k: v for k, v in values.items() if v is not None}
+
+
+class Map:
+    """All URL rules of an application, plus the settings shared by them.
+
+    Args:
+        rules: Rules (or rule factories with ``get_rules(map)``) to add.
+        converters: Extra converter classes by name, added to the defaults.
+        strict_slashes: Default for rules: redirect ``/a`` to ``/a/`` for branch rules.
+        merge_slashes: Default for rules: ``/a//b`` redirects to ``/a/b``.
+        redirect_defaults: Redirect to the rule that provides defaults for the
+            matched one (canonical URLs), and follow ``alias`` rules.
+        host_matching: Match :attr:`Rule.host` against the request host.
+        default_subdomain: Subdomain of rules that do not set one.
+        sort_parameters: Sort query arguments when building.
+        sort_key: Sort key for ``sort_parameters``.
+    """
+
+    default_converters: t.Mapping[str, type[BaseConverter]] = DEFAULT_CONVERTERS
+
+    def __init__(
+        self,
+        rules: t.Iterable[t.Any] | None = None,
+        *,
+        converters: t.Mapping[str, type[BaseConverter]] | None = None,
+        strict_slashes: bool = True,
+        merge_slashes: bool = True,
+        redirect_defaults: bool = True,
+        host_matching: bool = False,
+        default_subdomain: str = "",
+        sort_parameters: bool = False,
+        sort_key: t.Callable[[t.Any], t.Any] | None = None,
+    ) -> None:
+        self.converters: dict[str, type[BaseConverter]] = dict(self.default_converters)
+        if converters:
+            self.converters.update(converters)
+        self.strict_slashes = strict_slashes
+        self.merge_slashes = merge_slashes
+        self.redirect_defaults = redirect_defaults
+        self.host_matching = host_matching
+        self.default_subdomain = default_subdomain
+        self.sort_parameters = sort_parameters
+        self.sort_key = sort_key
+        self._rules: list[Rule] = []
+        self._rules_by_endpoint: dict[t.Any, list[Rule]] = {}
+        self._root = _Node()
+        # Fast path: domain -> full static path -> method -> the rule a tree walk would
+        # return without any further work (first acceptable, HTTP, plain). Anything
+        # else (other methods, WebSocket, redirects, defaults) takes the tree walk.
+        self._static_index: dict[str, dict[str, dict[str, Rule]]] = {}
+        self._static_nodes: dict[tuple[str, str], _Node] = {}
+        for rule in rules or ():
+            self.add(rule)
+
+    # -- registration --------------------------------------------------------------------
+
+    def add(self, rulefactory: t.Any) -> None:
+        """Bind and insert a rule (or every rule of a factory); O(rule depth)."""
+        for rule in rulefactory.get_rules(self):
+            rule.bind(self)
+            if not rule.build_only:
+                self._insert(rule)
+            self._rules.append(rule)
+            siblings = self._rules_by_endpoint.setdefault(rule.endpoint, [])
+            siblings.append(rule)
+            siblings.sort(key=Rule.build_compare_key)
+            self._link_defaults(siblings)
+            for sibling in siblings:
+                if sibling._static_key is not None:
+                    self._index_static(sibling._static_key)
+
+    def _insert(self, rule: Rule) -> None:
+        node = self._root
+        static = True
+        for part in rule._parts:
+            if part.static:
+                child = node.static.get(part.content)
+                if child is None:
+                    child = node.static[part.content] = _Node()
+            else:
+                static = False
+                for existing, child in node.dynamic:
+                    if existing.key == part.key:
+                        break
+                else:
+                    child = _Node()
+                    bisect.insort(node.dynamic, (part, child), key=_edge_weight)
+            node = child
+        node.rules.append(rule)
+        rule._static_key = None
+        if static and rule._trace_split <= 1:
+            path = "/".join(part.content for part in rule._parts[1:])
+            if not path.startswith("//"):  # such paths are never looked up verbatim
+                rule._static_key = (rule._parts[0].content, path)
+                self._static_nodes[rule._static_key] = node
+
+    def _index_static(self, key: tuple[str, str]) -> None:
+        rules = self._static_nodes[key].rules
+        methods = set(_COMMON_METHODS)
+        for rule in rules:
+            methods.update(rule.methods or ())
+        by_method = {}
+        for method in methods:
+            for rule in rules:
+                if (rule.methods is None or method in rule.methods) and not rule.websocket:
+                    if rule._simple:
+                        by_method[method] = rule
+                    break
+        self._static_index.setdefault(key[0], {})[key[1]] = by_method
+
+    @staticmethod
+    def _link_defaults(siblings: list[Rule]) -> None:
+        # For each rule, the higher-priority rules of its endpoint that are its
+        # canonical (defaulted) form; matching it redirects there.
+        for position, rule in enumerate(siblings):
+            rule._default_redirects = tuple(
+                other for other in siblings[:position] if other.provides_defaults_for(rule)
+            )
+            rule._simple = not (
+                rule.defaults or rule.alias or rule.redirect_to is not None
+                or rule._default_redirects
+            )
+
+    # -- introspection -------------------------------------------------------------------
+
+    def iter_rules(self, endpoint: t.Any | None = None) -> t.Iterator[Rule]:
+        """Rules grouped by endpoint in build order (Werkzeug's order), or one endpoint's."""
+        if endpoint is not None:
+            return iter(self._rules_by_endpoint[endpoint])
+        return (rule for rules in self._rules_by_endpoint.values() for rule in rules)
+
+    def __iter__(self) -> t.Iterator[Rule]:
+        return iter(self._rules)
+
+    def __len__(self) -> int:
+        return len(self._rules)
+
+    def __getitem__(self, endpoint: t.Any) -> list[Rule]:
+        return list(self._rules_by_endpoint[endpoint])
+
+    def __contains__(self, endpoint: object) -> bool:
+        return endpoint in self._rules_by_endpoint
+
+    def is_endpoint_expecting(self, endpoint: t.Any, *arguments: str) -> bool:
+        """Whether any rule of ``endpoint`` takes all of ``arguments``."""
+        wanted = set(arguments)
+        return any(wanted.issubset(rule.arguments) for rule in self._rules_by_endpoint[endpoint])
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({list(self.iter_rules())!r})"
+
+    # -- matching ------------------------------------------------------------------------
+
+    def match(
+        self,
+        path: str,
+        method: str,
+        query_string: bytes | str = b"",
+        host: str | None = None,
+        *,
+        subdomain: str | None = None,
+        websocket: bool = False,
+    ) -> tuple[Rule, dict[str, t.Any]]:
+        """Find the rule for a decoded request path and return it with its arguments.
+
+        Args:
+            path: The percent-decoded path (ASGI ``scope["path"]``).
+            method: The request method.
+            query_string: Raw query, appended to redirect targets.
+            host: Request host (with port if non-default); used with ``host_matching``.
+            subdomain: Current subdomain when subdomain matching is used; defaults to
+                the map's ``default_subdomain``.
+            websocket: Match WebSocket rules instead of HTTP ones.
+
+        Raises:
+            NotFound: No rule matches.
+            MethodNotAllowed: Rules match the path but not the method; ``valid_methods``
+                is sorted.
+            RequestRedirect: The canonical URL differs (trailing slash, merged
+                slashes, defaults, alias, ``redirect_to``); ``new_url`` is relative.
+            WebsocketMismatch: Only a rule of the other kind (HTTP/WebSocket) matches.
+        """
+        if self.host_matching:
+            domain = host.lower() if host else ""
+        else:
+            domain = self.default_subdomain if subdomain is None else subdomain
+        if not websocket:
+            # Index keys never start with "//", so a hit needs no path normalization.
+            index = self._static_index.get(domain)
+            if index is not None:
+                by_method = index.get(path)
+                if by_method is not None:
+                    rule = by_method.get(method)
+                    if rule is not None:
+                        return rule, {}
+        return self._match_tree(path, method.upper(), query_string, domain, websocket)
+
+    def _match_tree(
+        self, path: str, method: str, query_string: bytes | str, domain: str, websocket: bool
+    ) -> tuple[Rule, dict[str, t.Any]]:
+        parts = path.split("/")
+        if parts[0] or (len(parts) > 2 and not parts[1]):
+            # Werkzeug matches "/" + path.lstrip("/"): no, or several, leading slashes.
+            path = "/" + path.lstrip("/")
+            parts = path.split("/")
+        parts.insert(0, domain)
+        miss: set[str] = set()
+        values: list[str] = []
+        try:
+            rule = _walk(self._root, parts, 0, values, method, websocket, miss)
+        except _SlashRequired:
+            raise RequestRedirect(_redirect_target(path + "/", query_string)) from None
+        if rule is None:
+            if self.merge_slashes and "//" in path:
+                merged = _MULTI_SLASH_RE.sub("/", path)
+                parts = [domain, *merged.split("/")]
+                try:
+                    rule = _walk(self._root, parts, 0, [], method, websocket, miss)
+                except _SlashRequired:
+                    raise RequestRedirect(_redirect_target(merged + "/", query_string)) from None
+                if rule is not None and rule.merge_slashes is not False:
+                    raise RequestRedirect(_redirect_target(merged, query_string))
+            raise self._no_match(miss)
+        # As in Werkzeug, a converter rejecting its value ends the match: no other
+        # rule is tried.
+        result: dict[str, t.Any] = {}
+        for (name, converter), text in zip(rule._conv_items, values):
+            try:
+                result[name] = converter.to_python(text)
+            except ValidationError:
+                raise self._no_match(miss) from None
+        if rule._simple:
+            return rule, result
+        return self._finish(rule, result, method, query_string)
+
+    @staticmethod
+    def _no_match(miss: set[str]) -> HTTPException:
+        if _WEBSOCKET_MISMATCH in miss:
+            if len(miss) == 1:
+                return WebsocketMismatch()
+            miss = miss - {_WEBSOCKET_MISMATCH}
+        if miss:
+            return MethodNotAllowed(valid_methods=sorted(miss))
+        return NotFound()
+
+    def _finish(
+        self, rule: Rule, result: dict[str, t.Any], method: str, query_string: bytes | str
+    ) -> tuple[Rule, dict[str, t.Any]]:
+        """Apply defaults, then the redirects a matched rule can ask for."""
+        if rule.defaults:
+            result.update(rule.defaults)
+        if self.redirect_defaults:
+            if rule.alias:
+                url = self.build(rule.endpoint, result, method, append_unknown=False)
+                raise RequestRedirect(_with_query(url, query_string))
+            for other in rule._default_redirects:
+                if other.suitable_for(result, method):
+                    result.update(other.defaults)  # type: ignore[arg-type]
+                    url = other.build_path(result)
+                    if url is not None:
+                        raise RequestRedirect(_with_query("/" + url.lstrip("/"), query_string))
+        if rule.redirect_to is not None:
+            raise RequestRedirect(self._redirect_to(rule, result))
+        return rule, result
+
+    def _redirect_to(self, rule: Rule, values: dict[str, t.Any]) -> str:
+        target = rule.redirect_to
+        if isinstance(target, str):
+            pieces = _PLACEHOLDER_RE.split(parse_rule_template(target))
+            for k in range(1, len(pieces), 2):
+                pieces[k] = rule._converters[pieces[k]].to_url(values[pieces[k]])
+            url = "".join(pieces)
+        else:
+            url = target(self, **values)  # type: ignore[misc]
+        joined = urljoin(_BASE + "/", url)
+        return joined[len(_BASE) :] if joined.startswith(_BASE + "/") else joined
+
+    def allowed_methods(
+        self, path: str, host: str | None = None, *, subdomain: str | None = None
+    ) -> list[str]:
+        """Sorted methods the path accepts (for OPTIONS and ``Allow``); ``[]`` if any/none."""
+        try:
+            self.match(path, "--", host=host, subdomain=subdomain)
+        except MethodNotAllowed as exc:
+            return list(exc.valid_methods or ())
+        except HTTPException:
+            pass
+        return []
+
+    # -- building ------------------------------------------------------------------------
+
+    def build(
+        self,
+        endpoint: t.Any,
+        values: t.Mapping[str, t.Any] | None = None,
+        method: str | None = None,
+        append_unknown: bool = True,
+    ) -> str:
+        """Build the URL path of ``endpoint`` (see :meth:`build_target`)."""
+        return self.build_target(endpoint, values, method, append_unknown)[2]
+
+    def build_target(
+        self,
+        endpoint: t.Any,
+        values: t.Mapping[str, t.Any] | None = None,
+        method: str | None = None,
+        append_unknown: bool = True,
+        *,
+        host: str | None = None,
+    ) -> tuple[Rule, str, str]:
+        """Choose the rule to build ``endpoint`` with and return ``(rule, domain, path)``.
+
+        ``None`` values are dropped; a MultiDict's multi-valued keys stay lists.
+        Without ``method``, ``GET`` rules are preferred. Among the endpoint's rules,
+        those with more arguments and defaults come first; the first one the values
+        fit wins (with ``host_matching``, one whose host equals ``host`` if any).
+        Values no rule part uses become the query string unless ``append_unknown``
+        is false; list values repeat the key.
+
+        Raises:
+            BuildError: No rule of the endpoint can be built from the values.
+        """
+        clean = _clean_values(values)
+        found = None
+        if method is None:
+            found = self._first_buildable(endpoint, clean, "GET", append_unknown, host)
+        if found is None:
+            found = self._first_buildable(endpoint, clean, method, append_unknown, host)
+        if found is None:
+            raise BuildError(
+                endpoint, clean, method, suggestion=self._suggest(endpoint, clean, method)
+            )
+        return found
+
+    def _first_buildable(
+        self,
+        endpoint: t.Any,
+        values: dict[str, t.Any],
+        method: str | None,
+        append_unknown: bool,
+        host: str | None,
+    ) -> tuple[Rule, str, str] | None:
+        fallback = None
+        for rule in self._rules_by_endpoint.get(endpoint, ()):
+            if rule.suitable_for(values, method):
+                built = rule.build(values, append_unknown)
+                if built is not None:
+                    if not self.host_matching or host is None or built[0] == host:
+                        return rule, built[0], built[1]
+                    if fallback is None:
+                        fallback = (rule, built[0], built[1])
+        return fallback
+
+    def _suggest(self, endpoint: t.Any, values: dict[str, t.Any], method: str | None) -> str:
+        """Werkzeug's BuildError hint: the closest rule and what it would need."""
+        if not self._rules:
+            return ""
+        target = str(endpoint)
+        given = set(values)
+
+        def score(rule: Rule) -> float:
+            similarity = difflib.SequenceMatcher(None, str(rule.endpoint), target).ratio()
+            return (
+                0.98 * similarity
+                + 0.01 * bool(given.issubset(rule.arguments))
+                + 0.01 * bool(rule.methods and method in rule.methods)
+            )
+
+        best = max(self.iter_rules(), key=score)
+        if best.endpoint != endpoint:
+            return f"Did you mean {best.endpoint!r} instead?"
+        hints = []
+        if method and best.methods is not None and method not in best.methods:
+            hints.append(f"Did you mean to use methods {sorted(best.methods)!r}?")
+        missing = best.arguments.union(best.defaults or ()) - given
+        if missing:
+            hints.append(f"Did you forget to specify values {sorted(missing)!r}?")
+        return " ".join(hints)

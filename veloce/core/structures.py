@@ -1,0 +1,456 @@
+"""Multi-value dictionaries with Werkzeug's semantics.
+
+Flask code relies on the exact shape of ``request.args`` / ``request.form``: a ``dict``
+subclass mapping each key to a *list* of values, where item access returns the first
+value and a missing key raises :class:`~veloce.core.exceptions.BadRequestKeyError`
+(a ``KeyError`` that renders as 400). These classes reproduce that contract so ported
+code keeps working unchanged; :class:`CombinedMultiDict` is the read-only union used
+for ``request.values``.
+"""
+
+from __future__ import annotations
+
+import collections.abc as cabc
+import itertools
+import typing as t
+from copy import deepcopy
+
+from veloce.core.exceptions import BadRequestKeyError
+
+__all__ = [
+    "AwaitableValue",
+    "CombinedMultiDict",
+    "ImmutableList",
+    "ImmutableMultiDict",
+    "MultiDict",
+    "TypeConversionDict",
+    "iter_multi_items",
+]
+
+K = t.TypeVar("K")
+V = t.TypeVar("V")
+T = t.TypeVar("T")
+
+_missing: t.Any = object()
+# Untyped handle on dict's own methods: a MultiDict stores lists under the hood.
+_dict: t.Any = dict
+
+
+class AwaitableValue(t.Generic[T]):
+    """An already-resolved awaitable: ``await AwaitableValue(x)`` is ``x``.
+
+    Lets a synchronous, buffered value also serve the ``await request.form()``
+    idiom without creating a coroutine object or a task.
+    """
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: T) -> None:
+        self._value = value
+
+    def __await__(self) -> cabc.Generator[t.Any, None, T]:
+        yield from ()
+        return self._value
+
+
+def _immutable_error(obj: object) -> t.NoReturn:
+    # Classes may report the Werkzeug class they stand in for (``_werkzeug_name``), so
+    # the message matches what Flask code sees, e.g. "'EnvironHeaders' objects ...".
+    name = getattr(type(obj), "_werkzeug_name", None) or type(obj).__name__
+    raise TypeError(f"{name!r} objects are immutable")
+
+
+def iter_multi_items(mapping: t.Any) -> cabc.Iterator[tuple[t.Any, t.Any]]:
+    """Yield ``(key, value)`` pairs from a MultiDict, a mapping or an iterable of pairs.
+
+    List, tuple and set values of a plain mapping are expanded into one pair each.
+    """
+    if isinstance(mapping, MultiDict):
+        yield from mapping.items(multi=True)
+    elif isinstance(mapping, cabc.Mapping):
+        for key, value in mapping.items():
+            if isinstance(value, (list, tuple, set)):
+                for item in value:
+                    yield key, item
+            else:
+                yield key, value
+    else:
+        yield from mapping
+
+
+class ImmutableList(list[V]):
+    """A list that refuses mutation (``access_route`` and friends)."""
+
+    def __hash__(self) -> int:  # type: ignore[override]
+        return hash(tuple(self))
+
+    def __reduce_ex__(self, protocol: t.SupportsIndex) -> t.Any:
+        return type(self), (list(self),)
+
+    def _refuse(self, *args: t.Any, **kwargs: t.Any) -> t.NoReturn:
+        _immutable_error(self)
+
+    __setitem__ = __delitem__ = __iadd__ = __imul__ = _refuse
+    append = remove = extend = insert = pop = reverse = sort = clear = _refuse
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({list.__repr__(self)})"
+
+
+class TypeConversionDict(dict[K, V]):
+    """A dict whose :meth:`get` can convert the value with ``type``."""
+
+    def get(
+        self, key: K, default: t.Any = None, type: t.Callable[[t.Any], t.Any] | None = None
+    ) -> t.Any:
+        """Return ``self[key]`` (converted by ``type``) or ``default``.
+
+        A ``ValueError`` or ``TypeError`` from ``type`` counts as missing, so
+        ``request.args.get("page", 1, type=int)`` never raises on bad input.
+        """
+        try:
+            value = self[key]
+        except KeyError:
+            return default
+        if type is None:
+            return value
+        try:
+            return type(value)
+        except (ValueError, TypeError):
+            return default
+
+
+class MultiDict(TypeConversionDict[K, V]):
+    """A dict of key -> list of values whose item access returns the first value.
+
+    Flask parity: same constructor shapes (pairs, mapping with list values,
+    another MultiDict), same methods, same ``repr`` and same 400-rendering
+    ``KeyError`` as Werkzeug's ``MultiDict``.
+    """
+
+    def __init__(self, mapping: t.Any = None) -> None:
+        if mapping is None:
+            super().__init__()
+        elif isinstance(mapping, MultiDict):
+            super().__init__(mapping.lists())  # type: ignore[arg-type]
+        elif isinstance(mapping, cabc.Mapping):
+            store: dict[t.Any, list[t.Any]] = {}
+            for key, value in mapping.items():
+                if isinstance(value, (list, tuple, set)):
+                    if not value:
+                        continue
+                    store[key] = list(value)
+                else:
+                    store[key] = [value]
+            super().__init__(store)
+        else:
+            store = {}
+            for key, value in mapping:
+                if key in store:
+                    store[key].append(value)
+                else:
+                    store[key] = [value]
+            super().__init__(store)
+
+    def __getstate__(self) -> t.Any:
+        return dict(self.lists())
+
+    def __setstate__(self, value: t.Any) -> None:
+        _dict.clear(self)
+        _dict.update(self, value)
+
+    def __iter__(self) -> cabc.Iterator[K]:
+        # Overriding __iter__ stops dict(md) from copying the internal lists.
+        return _dict.__iter__(self)  # type: ignore[no-any-return]
+
+    def __getitem__(self, key: K) -> V:
+        try:
+            values = _dict.__getitem__(self, key)
+        except KeyError:
+            raise BadRequestKeyError(key) from None
+        if values:
+            return values[0]  # type: ignore[no-any-return]
+        raise BadRequestKeyError(key)
+
+    def __setitem__(self, key: K, value: V) -> None:
+        _dict.__setitem__(self, key, [value])
+
+    def add(self, key: K, value: V) -> None:
+        """Append ``value`` to the values of ``key``."""
+        _dict.setdefault(self, key, []).append(value)
+
+    def getlist(self, key: K, type: t.Callable[[t.Any], T] | None = None) -> list[t.Any]:
+        """All values of ``key`` (a copy); values ``type`` cannot convert are skipped."""
+        try:
+            values: list[t.Any] = _dict.__getitem__(self, key)
+        except KeyError:
+            return []
+        if type is None:
+            return list(values)
+        result = []
+        for item in values:
+            try:  # noqa: SIM105 - a try block is cheaper than suppress() per item
+                result.append(type(item))
+            except (ValueError, TypeError):
+                pass
+        return result
+
+    def setlist(self, key: K, new_list: t.Iterable[V]) -> None:
+        """Replace all values of ``key`` with ``new_list``."""
+        _dict.__setitem__(self, key, list(new_list))
+
+    def setdefault(self, key: K, default: t.Any = None) -> t.Any:
+        """Return the first value of ``key``, setting it to ``default`` if missing."""
+        if key not in self:
+            self[key] = default
+        return self[key]
+
+    def setlistdefault(self, key: K, default_list: t.Iterable[V] | None = None) -> list[V]:
+        """Return the live value list of ``key``, creating it from ``default_list``."""
+        if key not in self:
+            _dict.__setitem__(self, key, list(default_list or ()))
+        return _dict.__getitem__(self, key)  # type: ignore[no-any-return]
+
+    def items(self, multi: bool = False) -> cabc.Iterator[tuple[K, V]]:  # type: ignore[override]
+        """``(key, first value)`` pairs, or one pair per value with ``multi=True``."""
+        for key, values in _dict.items(self):
+            if multi:
+                for value in values:
+                    yield key, value
+            else:
+                yield key, values[0]
+
+    def lists(self) -> cabc.Iterator[tuple[K, list[V]]]:
+        """``(key, list of values)`` pairs (copies of the lists)."""
+        for key, values in _dict.items(self):
+            yield key, list(values)
+
+    def values(self) -> cabc.Iterator[V]:  # type: ignore[override]
+        """The first value of every key."""
+        for values in _dict.values(self):
+            yield values[0]
+
+    def listvalues(self) -> cabc.Iterable[list[V]]:
+        """The value list of every key."""
+        return _dict.values(self)  # type: ignore[no-any-return]
+
+    def copy(self) -> MultiDict[K, V]:
+        """A shallow copy of the same class."""
+        return self.__class__(self)
+
+    def deepcopy(self, memo: t.Any = None) -> MultiDict[K, V]:
+        """A deep copy of the same class."""
+        return self.__class__(deepcopy(self.to_dict(flat=False), memo))
+
+    def to_dict(self, flat: bool = True) -> dict[K, t.Any]:
+        """A plain dict of first values, or of value lists with ``flat=False``."""
+        if flat:
+            return dict(self.items())
+        return dict(self.lists())
+
+    def update(self, mapping: t.Any) -> None:
+        """Add the values of ``mapping`` to the existing lists (it never replaces)."""
+        for key, value in iter_multi_items(mapping):
+            self.add(key, value)
+
+    def __or__(self, other: t.Any) -> MultiDict[K, V]:  # type: ignore[override]
+        if not isinstance(other, cabc.Mapping):
+            return NotImplemented
+        result = self.copy()
+        result.update(other)
+        return result
+
+    def __ior__(self, other: t.Any) -> MultiDict[K, V]:  # type: ignore[override]
+        if not isinstance(other, (cabc.Mapping, cabc.Iterable)):
+            return NotImplemented
+        self.update(other)
+        return self
+
+    def pop(self, key: K, default: t.Any = _missing) -> t.Any:
+        """Remove ``key`` and return its first value (or ``default``)."""
+        try:
+            values = _dict.pop(self, key)
+        except KeyError:
+            if default is not _missing:
+                return default
+            raise BadRequestKeyError(key) from None
+        if not values:
+            if default is not _missing:
+                return default
+            raise BadRequestKeyError(key)
+        return values[0]
+
+    def popitem(self) -> tuple[K, V]:
+        """Remove an arbitrary key and return ``(key, first value)``."""
+        try:
+            key, values = _dict.popitem(self)
+        except KeyError as exc:
+            raise BadRequestKeyError(exc.args[0] if exc.args else None) from None
+        if not values:
+            raise BadRequestKeyError(key)
+        return key, values[0]
+
+    def poplist(self, key: K) -> list[V]:
+        """Remove ``key`` and return all its values (``[]`` if missing)."""
+        return _dict.pop(self, key, [])  # type: ignore[no-any-return]
+
+    def popitemlist(self) -> tuple[K, list[V]]:
+        """Remove an arbitrary key and return ``(key, values)``."""
+        try:
+            return _dict.popitem(self)  # type: ignore[no-any-return]
+        except KeyError as exc:
+            raise BadRequestKeyError(exc.args[0] if exc.args else None) from None
+
+    def __copy__(self) -> MultiDict[K, V]:
+        return self.copy()
+
+    def __deepcopy__(self, memo: t.Any) -> MultiDict[K, V]:
+        return self.deepcopy(memo=memo)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({list(self.items(multi=True))!r})"
+
+
+class _ImmutableMultiDictMixin:
+    """Refuse every mutator with ``TypeError``, like Werkzeug's immutable mixins."""
+
+    _hash_cache: int | None = None
+
+    def __hash__(self) -> int:
+        if self._hash_cache is None:
+            self._hash_cache = hash(frozenset(self.items(multi=True)))  # type: ignore[attr-defined]
+        return self._hash_cache
+
+    def __reduce_ex__(self, protocol: t.SupportsIndex) -> t.Any:
+        return type(self), (list(self.items(multi=True)),)  # type: ignore[attr-defined]
+
+    def _refuse(self, *args: t.Any, **kwargs: t.Any) -> t.NoReturn:
+        _immutable_error(self)
+
+    __setitem__ = __delitem__ = __ior__ = _refuse
+    add = setlist = setdefault = setlistdefault = update = _refuse
+    pop = popitem = poplist = popitemlist = clear = _refuse
+
+    @classmethod
+    def fromkeys(cls, keys: t.Iterable[t.Any], value: t.Any = None) -> t.Any:
+        return cls(zip(keys, itertools.repeat(value)))  # type: ignore[call-arg]
+
+
+class ImmutableMultiDict(_ImmutableMultiDictMixin, MultiDict[K, V]):  # type: ignore[misc]
+    """A read-only :class:`MultiDict` (``request.args``, ``form``, ``files``, ``cookies``)."""
+
+    def copy(self) -> MultiDict[K, V]:
+        """A mutable :class:`MultiDict` copy."""
+        return MultiDict(self)
+
+    def __copy__(self) -> ImmutableMultiDict[K, V]:
+        return self
+
+
+class CombinedMultiDict(_ImmutableMultiDictMixin, MultiDict[K, V]):
+    """A read-only view over several MultiDicts, searched in order (``request.values``)."""
+
+    def __init__(self, dicts: t.Iterable[MultiDict[K, V]] | None = None) -> None:
+        super().__init__()
+        self.dicts: list[MultiDict[K, V]] = list(dicts or ())
+
+    def __reduce_ex__(self, protocol: t.SupportsIndex) -> t.Any:
+        return type(self), (self.dicts,)
+
+    @classmethod
+    def fromkeys(cls, keys: t.Any, value: t.Any = None) -> t.NoReturn:
+        """Refused: a combined view has no storage of its own."""
+        raise TypeError(f"cannot create {cls.__name__!r} instances by fromkeys")
+
+    def __getitem__(self, key: K) -> V:
+        for d in self.dicts:
+            if key in d:
+                return d[key]
+        raise BadRequestKeyError(key)
+
+    def get(
+        self, key: K, default: t.Any = None, type: t.Callable[[t.Any], t.Any] | None = None
+    ) -> t.Any:
+        """The first convertible value of ``key`` across the dicts, or ``default``."""
+        for d in self.dicts:
+            if key in d:
+                if type is None:
+                    return d[key]
+                try:
+                    return type(d[key])
+                except (ValueError, TypeError):
+                    continue
+        return default
+
+    def getlist(self, key: K, type: t.Callable[[t.Any], T] | None = None) -> list[t.Any]:
+        """The values of ``key`` from every dict, in order."""
+        result: list[t.Any] = []
+        for d in self.dicts:
+            result.extend(d.getlist(key, type))
+        return result
+
+    def _keys(self) -> set[K]:
+        return {key for d in self.dicts for key in d}
+
+    def keys(self) -> t.Any:
+        """The set of keys of all dicts."""
+        return self._keys()
+
+    def __iter__(self) -> cabc.Iterator[K]:
+        return iter(self._keys())
+
+    def items(self, multi: bool = False) -> cabc.Iterator[tuple[K, V]]:  # type: ignore[override]
+        """Pairs of all dicts; without ``multi`` each key once (first dict wins)."""
+        found = set()
+        for d in self.dicts:
+            for key, value in d.items(multi):
+                if multi:
+                    yield key, value
+                elif key not in found:
+                    found.add(key)
+                    yield key, value
+
+    def values(self) -> cabc.Iterator[V]:  # type: ignore[override]
+        """The first value of each key."""
+        for _, value in self.items():
+            yield value
+
+    def lists(self) -> cabc.Iterator[tuple[K, list[V]]]:
+        """``(key, values)`` with the values of all dicts merged."""
+        merged: dict[K, list[V]] = {}
+        for d in self.dicts:
+            for key, values in d.lists():
+                merged.setdefault(key, []).extend(values)
+        return iter(merged.items())
+
+    def listvalues(self) -> cabc.Iterator[list[V]]:
+        """The merged value list of each key."""
+        return (values for _, values in self.lists())
+
+    def copy(self) -> MultiDict[K, V]:
+        """A mutable :class:`MultiDict` snapshot."""
+        return MultiDict(self)
+
+    def to_dict(self, flat: bool = True) -> dict[K, t.Any]:
+        """A plain dict of first values, or of merged value lists."""
+        if flat:
+            return dict(self.items())
+        return dict(self.lists())
+
+    def __len__(self) -> int:
+        return len(self._keys())
+
+    def __contains__(self, key: object) -> bool:
+        return any(key in d for d in self.dicts)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, CombinedMultiDict):
+            return self.dicts == other.dicts
+        if isinstance(other, cabc.Mapping):
+            return self.to_dict(flat=False) == dict(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.dicts!r})"

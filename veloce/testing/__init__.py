@@ -1,0 +1,33 @@
+"""In-memory test clients for ASGI apps (``TestClient``, ``AsyncTestClient``).
+
+Layout: ``builder`` (arguments -> ASGI scope + body), ``encoding`` (forms, multipart, query),
+``wrappers`` (``TestRequest``/``TestResponse``), ``cookies`` (the jar),
+``transport`` (one ASGI exchange; the sync client's private loop), ``base`` (what
+both clients share: cookies, redirects, preserved contexts) and ``client``.
+"""
+
+from __future__ import annotations
+
+from .base import PRESERVE_CONTEXT_KEY as PRESERVE_CONTEXT_KEY
+from .base import ClientRedirectError as ClientRedirectError
+from .builder import build_request as build_request
+from .client import AsyncTestClient as AsyncTestClient
+from .client import TestClient as TestClient
+from .cookies import Cookie as Cookie
+from .cookies import CookieJar as CookieJar
+from .encoding import encode_multipart as encode_multipart
+from .wrappers import TestRequest as TestRequest
+from .wrappers import TestResponse as TestResponse
+
+__all__ = [
+    "PRESERVE_CONTEXT_KEY",
+    "AsyncTestClient",
+    "ClientRedirectError",
+    "Cookie",
+    "CookieJar",
+    "TestClient",
+    "TestRequest",
+    "TestResponse",
+    "build_request",
+    "encode_multipart",
+]

@@ -1,0 +1,324 @@
+"""The sync :class:`TestClient` and the async :class:`AsyncTestClient`.
+
+Both drive any ASGI 3 app in memory and return fully buffered
+:class:`~veloce.testing.wrappers.TestResponse` objects; they differ only in how the
+request coroutine runs. The sync client owns an event loop (see
+:class:`~veloce.testing.transport.LoopRunner`), closed by :meth:`TestClient.close`, at
+the end of a ``with`` block, or when the client is garbage collected. The async
+client runs each request as a task on the caller's loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import typing as t
+import weakref
+
+from veloce.testing.base import ClientBase
+from veloce.testing.transport import LoopRunner
+
+if t.TYPE_CHECKING:
+    from types import TracebackType
+
+    from veloce.testing.wrappers import TestResponse
+
+__all__ = ["AsyncTestClient", "TestClient"]
+
+
+class TestClient(ClientBase):
+    """Sync in-memory test client for an ASGI app.
+
+    Flask parity: the ``FlaskClient`` API — ``open`` and the verb methods with
+    Werkzeug's ``EnvironBuilder`` arguments, the Werkzeug 3 cookie jar
+    (``get_cookie``/``set_cookie``/``delete_cookie``), ``follow_redirects`` with
+    ``response.history``, ``environ_base``, and ``with client:`` keeping the last
+    request's contexts pushed (for apps that honour
+    :data:`~veloce.testing.base.PRESERVE_CONTEXT_KEY`). Exceptions raised by the app
+    propagate to the test. Also the spec's ``request()`` and ``cookies``.
+
+    Example::
+
+        with TestClient(app) as client:
+            response = client.post("/login", data={"user": "ann"}, follow_redirects=True)
+            assert response.status_code == 200
+
+    See :class:`~veloce.testing.base.ClientBase` for the constructor arguments.
+    """
+
+    def __init__(
+        self,
+        app: t.Any,
+        use_cookies: bool = True,
+        *,
+        follow_redirects: bool = False,
+        base_url: str | None = None,
+        allow_subdomain_redirects: bool = False,
+        raise_server_exceptions: bool = True,
+    ) -> None:
+        super().__init__(
+            app,
+            use_cookies,
+            follow_redirects=follow_redirects,
+            base_url=base_url,
+            allow_subdomain_redirects=allow_subdomain_redirects,
+            raise_server_exceptions=raise_server_exceptions,
+        )
+        self._runner = LoopRunner()
+        # Closes the loop when the client is collected (or at interpreter exit).
+        self._finalizer = weakref.finalize(self, self._runner.close)
+
+    def open(
+        self,
+        path: t.Any = "/",
+        method: str = "GET",
+        *,
+        data: t.Any = None,
+        json: t.Any = None,
+        query_string: t.Any = None,
+        headers: t.Any = None,
+        content_type: str | None = None,
+        follow_redirects: bool | None = None,
+        base_url: str | None = None,
+        environ_base: t.Mapping[str, t.Any] | None = None,
+        buffered: bool = False,
+        **kwargs: t.Any,
+    ) -> TestResponse:
+        """Send one request (and its redirects) and return the buffered response.
+
+        Args:
+            path: Path (``?query`` allowed), a full URL, or a previously sent
+                :class:`~veloce.testing.wrappers.TestRequest` to replay.
+            method: HTTP method.
+            data: Raw body (``str``/``bytes``/file) or a form dict; files make it
+                multipart.
+            json: Serialized with the app's JSON provider (``json.dumps`` for a
+                plain ASGI app); sets ``application/json``.
+            query_string: ``str``/``bytes``, or a mapping/pairs to urlencode.
+            headers: A dict, Headers or pairs.
+            content_type: Request Content-Type.
+            follow_redirects: Follow 301/302/303/305/307/308 responses; defaults
+                to the client's setting.
+            base_url: ``scheme://host[/root]`` for this request.
+            environ_base: WSGI-style defaults (``REMOTE_ADDR``, ``HTTP_*``, ...).
+            buffered: Accepted for Werkzeug compatibility; bodies are always buffered.
+            **kwargs: ``mimetype``, ``auth``, ``environ_overrides``, ``subdomain``,
+                ``url_scheme``, ``files`` — see
+                :func:`~veloce.testing.builder.build_request`.
+        """
+        kwargs.update(
+            data=data,
+            json=json,
+            query_string=query_string,
+            headers=headers,
+            content_type=content_type,
+            base_url=base_url,
+            environ_base=environ_base,
+        )
+        request = self._prepare(path, method, kwargs)
+        self._context_stack.close()
+        response = self._runner.run(self._send(request, follow_redirects))
+        self._push_preserved()
+        return response
+
+    def get(self, path: t.Any = "/", **kwargs: t.Any) -> TestResponse:
+        """``open`` with ``GET``."""
+        return self.open(path, "GET", **kwargs)
+
+    def post(self, path: t.Any = "/", **kwargs: t.Any) -> TestResponse:
+        """``open`` with ``POST``."""
+        return self.open(path, "POST", **kwargs)
+
+    def put(self, path: t.Any = "/", **kwargs: t.Any) -> TestResponse:
+        """``open`` with ``PUT``."""
+        return self.open(path, "PUT", **kwargs)
+
+    def patch(self, path: t.Any = "/", **kwargs: t.Any) -> TestResponse:
+        """``open`` with ``PATCH``."""
+        return self.open(path, "PATCH", **kwargs)
+
+    def delete(self, path: t.Any = "/", **kwargs: t.Any) -> TestResponse:
+        """``open`` with ``DELETE``."""
+        return self.open(path, "DELETE", **kwargs)
+
+    def head(self, path: t.Any = "/", **kwargs: t.Any) -> TestResponse:
+        """``open`` with ``HEAD``."""
+        return self.open(path, "HEAD", **kwargs)
+
+    def options(self, path: t.Any = "/", **kwargs: t.Any) -> TestResponse:
+        """``open`` with ``OPTIONS``."""
+        return self.open(path, "OPTIONS", **kwargs)
+
+    def trace(self, path: t.Any = "/", **kwargs: t.Any) -> TestResponse:
+        """``open`` with ``TRACE``."""
+        return self.open(path, "TRACE", **kwargs)
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        json: t.Any = None,
+        data: t.Any = None,
+        headers: t.Any = None,
+        content: bytes | str | None = None,
+        files: t.Any = None,
+        params: t.Any = None,
+        follow_redirects: bool | None = None,
+        **kwargs: t.Any,
+    ) -> TestResponse:
+        """Verb-agnostic request in the httpx/Starlette shape.
+
+        ``content`` is a raw body, ``data`` form fields, ``files`` httpx-style
+        uploads (``{"f": ("name.txt", b"...", "text/plain")}``), ``params`` the query
+        (merged with any ``?query`` in ``path``). Other keywords go to :meth:`open`.
+        """
+        path = self._httpx_arguments(path, data=data, content=content, params=params, kwargs=kwargs)
+        return self.open(
+            path,
+            method.upper(),
+            json=json,
+            headers=headers,
+            files=files,
+            follow_redirects=follow_redirects,
+            **kwargs,
+        )
+
+    def close(self) -> None:
+        """Exit preserved contexts and close the client's event loop.
+
+        The client stays usable: the next request creates a fresh loop.
+        """
+        self._end_preserve()
+        self._runner.close()
+
+    def __enter__(self) -> TestClient:
+        """Keep the contexts of the requests made in the block (Flask's ``with client``)."""
+        self._begin_preserve()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc_value: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+class AsyncTestClient(ClientBase):
+    """Async in-memory test client: the same API as :class:`TestClient`, awaited.
+
+    Each request runs as a task on the caller's running loop (so the app shares the
+    test's loop, and its context changes stay inside the task). ``async with`` keeps
+    preserved contexts like ``with`` does for the sync client.
+
+    Example::
+
+        async with AsyncTestClient(app) as client:
+            response = await client.get("/")
+    """
+
+    async def open(
+        self,
+        path: t.Any = "/",
+        method: str = "GET",
+        *,
+        data: t.Any = None,
+        json: t.Any = None,
+        query_string: t.Any = None,
+        headers: t.Any = None,
+        content_type: str | None = None,
+        follow_redirects: bool | None = None,
+        base_url: str | None = None,
+        environ_base: t.Mapping[str, t.Any] | None = None,
+        buffered: bool = False,
+        **kwargs: t.Any,
+    ) -> TestResponse:
+        """Send one request (and its redirects); see :meth:`TestClient.open`."""
+        kwargs.update(
+            data=data,
+            json=json,
+            query_string=query_string,
+            headers=headers,
+            content_type=content_type,
+            base_url=base_url,
+            environ_base=environ_base,
+        )
+        request = self._prepare(path, method, kwargs)
+        self._context_stack.close()
+        task = asyncio.get_running_loop().create_task(self._send(request, follow_redirects))
+        response = await task
+        self._push_preserved()
+        return response
+
+    async def get(self, path: t.Any = "/", **kwargs: t.Any) -> TestResponse:
+        """``open`` with ``GET``."""
+        return await self.open(path, "GET", **kwargs)
+
+    async def post(self, path: t.Any = "/", **kwargs: t.Any) -> TestResponse:
+        """``open`` with ``POST``."""
+        return await self.open(path, "POST", **kwargs)
+
+    async def put(self, path: t.Any = "/", **kwargs: t.Any) -> TestResponse:
+        """``open`` with ``PUT``."""
+        return await self.open(path, "PUT", **kwargs)
+
+    async def patch(self, path: t.Any = "/", **kwargs: t.Any) -> TestResponse:
+        """``open`` with ``PATCH``."""
+        return await self.open(path, "PATCH", **kwargs)
+
+    async def delete(self, path: t.Any = "/", **kwargs: t.Any) -> TestResponse:
+        """``open`` with ``DELETE``."""
+        return await self.open(path, "DELETE", **kwargs)
+
+    async def head(self, path: t.Any = "/", **kwargs: t.Any) -> TestResponse:
+        """``open`` with ``HEAD``."""
+        return await self.open(path, "HEAD", **kwargs)
+
+    async def options(self, path: t.Any = "/", **kwargs: t.Any) -> TestResponse:
+        """``open`` with ``OPTIONS``."""
+        return await self.open(path, "OPTIONS", **kwargs)
+
+    async def trace(self, path: t.Any = "/", **kwargs: t.Any) -> TestResponse:
+        """``open`` with ``TRACE``."""
+        return await self.open(path, "TRACE", **kwargs)
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        json: t.Any = None,
+        data: t.Any = None,
+        headers: t.Any = None,
+        content: bytes | str | None = None,
+        files: t.Any = None,
+        params: t.Any = None,
+        follow_redirects: bool | None = None,
+        **kwargs: t.Any,
+    ) -> TestResponse:
+        """Verb-agnostic request; see :meth:`TestClient.request`."""
+        path = self._httpx_arguments(path, data=data, content=content, params=params, kwargs=kwargs)
+        return await self.open(
+            path,
+            method.upper(),
+            json=json,
+            headers=headers,
+            files=files,
+            follow_redirects=follow_redirects,
+            **kwargs,
+        )
+
+    async def aclose(self) -> None:
+        """Exit preserved contexts."""
+        self._end_preserve()
+
+    async def __aenter__(self) -> AsyncTestClient:
+        self._begin_preserve()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc_value: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()

@@ -26,6 +26,7 @@ from urllib.parse import quote
 
 from veloce.app_errors import ErrorHandling
 from veloce.config import DEFAULT_CONFIG, Config, ConfigAttribute
+from veloce.core.asgi import content_length, reject_websocket, route_path
 from veloce.core.body import read_body
 from veloce.core.concurrency import LanePool
 from veloce.core.context import _cv_ctx
@@ -405,7 +406,7 @@ class Veloce(ErrorHandling, Scaffold):
         elif kind == "lifespan":
             await self._lifespan.handle(self, scope, receive, send)
         elif kind == "websocket":
-            await send({"type": "websocket.close", "code": 1000})
+            await reject_websocket(send)
         else:
             raise RuntimeError(f"unsupported ASGI scope type {kind!r}")
 
@@ -415,14 +416,14 @@ class Veloce(ErrorHandling, Scaffold):
         args = None
         try:
             rule, args = self.url_map.match(
-                _route_path(scope), scope["method"], scope["query_string"]
+                route_path(scope), scope["method"], scope["query_string"]
             )
         except HTTPException as e:
             routing_exception = e
         limit = self.config["MAX_CONTENT_LENGTH"]
         try:
             body = await read_body(
-                receive, _content_length(scope) if limit is not None else None, limit
+                receive, content_length(scope) if limit is not None else None, limit
             )
         except HTTPException as e:
             body = b""
@@ -698,24 +699,3 @@ class Veloce(ErrorHandling, Scaffold):
         from veloce.testing import AsyncTestClient
 
         return AsyncTestClient(self, use_cookies=use_cookies, **kwargs)
-
-
-def _route_path(scope: t.Any) -> str:
-    """The request path below the ASGI ``root_path`` (the mount prefix)."""
-    path: str = scope["path"]
-    root = scope.get("root_path")
-    if root:
-        root = root.rstrip("/")
-        if path.startswith(root) and (len(path) == len(root) or path[len(root)] == "/"):
-            path = path[len(root) :] or "/"
-    return path
-
-
-def _content_length(scope: t.Any) -> int | None:
-    for name, value in scope["headers"]:
-        if name == b"content-length":
-            try:
-                return int(value)
-            except ValueError:
-                return None
-    return None

@@ -91,7 +91,8 @@ class _Exchange:
                     self._waiter.set_result(None)
 
 
-def _http_scope(path: str, state: dict[str, Any]) -> dict[str, Any]:
+def _http_scope(target: str, state: dict[str, Any]) -> dict[str, Any]:
+    path, _, query = target.partition("?")
     return {
         "type": "http",
         "asgi": {"version": "3.0", "spec_version": "2.3"},
@@ -103,7 +104,7 @@ def _http_scope(path: str, state: dict[str, Any]) -> dict[str, Any]:
         "root_path": "",
         "path": path,
         "raw_path": path.encode("ascii"),
-        "query_string": b"",
+        "query_string": query.encode("ascii"),
         "headers": _REQUEST_HEADERS,
         "state": state,
     }
@@ -235,12 +236,13 @@ def _write(data: bytes) -> None:
     raise BenchError("the benchmark apps never use the WSGI write() callable")
 
 
-def _environ(path: str) -> dict[str, Any]:
+def _environ(target: str) -> dict[str, Any]:
+    path, _, query = target.partition("?")
     environ: dict[str, Any] = {
         "REQUEST_METHOD": "GET",
         "SCRIPT_NAME": "",
         "PATH_INFO": path,
-        "QUERY_STRING": "",
+        "QUERY_STRING": query,
         "SERVER_NAME": _HOST,
         "SERVER_PORT": str(_PORT),
         "SERVER_PROTOCOL": "HTTP/1.1",

@@ -22,9 +22,10 @@ import typing as t
 from contextvars import copy_context
 from datetime import timedelta
 from functools import cached_property
-from urllib.parse import quote
 
 from veloce.app_errors import ErrorHandling
+from veloce.app_lifecycle import RequestLifecycle
+from veloce.app_urls import URLBuilding
 from veloce.config import DEFAULT_CONFIG, Config, ConfigAttribute
 from veloce.core.asgi import content_length, reject_websocket, route_path
 from veloce.core.body import read_body
@@ -62,7 +63,7 @@ def _make_timedelta(value: timedelta | int | None) -> timedelta | None:
     return timedelta(seconds=value)
 
 
-class Veloce(ErrorHandling, Scaffold):
+class Veloce(RequestLifecycle, URLBuilding, ErrorHandling, Scaffold):
     """A Flask-shaped application that is an ASGI callable.
 
     Args:
@@ -158,6 +159,9 @@ class Veloce(ErrorHandling, Scaffold):
         self._appcontext_teardowns: tuple[tuple[t.Callable[..., t.Any], bool], ...] = ()
         self._async_flags: dict[t.Any, bool] = {}
         self._lane_pool_instance: LanePool | None = None
+        self._before_first_request_funcs: list[t.Callable[..., t.Any]] = []
+        self._first_request_pending = False
+        self._first_request_lock: asyncio.Lock | None = None
 
     # -- identity and configuration --------------------------------------------------
 
@@ -331,6 +335,7 @@ class Veloce(ErrorHandling, Scaffold):
         self._hook_plans.clear()
         self._plans.clear()
         self._appcontext_teardowns = tag(reversed(self.teardown_appcontext_funcs))
+        self._first_request_pending = bool(self._before_first_request_funcs)
         self._app_plan = RoutePlan(None, None, self._hook_plan(()))
         for rule in self.url_map.iter_rules():
             endpoint = rule.endpoint
@@ -445,6 +450,13 @@ class Veloce(ErrorHandling, Scaffold):
         ctx = self.request_context_class(self, request)
         token = _cv_ctx.set(ctx)
         try:
+            if self._first_request_pending:
+                await self._run_before_first_request()
+            extensions = scope.get("extensions")
+            if extensions:
+                preserve = extensions.get("veloce.preserve_context")
+                if preserve is not None:
+                    preserve(ctx)
             if plan.on_lane:
                 pool = self._lane_pool
                 lane = await pool.acquire()
@@ -459,6 +471,59 @@ class Veloce(ErrorHandling, Scaffold):
         finally:
             _cv_ctx.reset(token)
         await response(scope, receive, send)
+
+    def _teardown_calls(self, ctx: AppContext) -> tuple[tuple[t.Callable[..., t.Any], bool], ...]:
+        blueprints = tuple(ctx.request.blueprints) if ctx.request is not None else ()
+        return (*self._hook_plan(blueprints).teardown, *self._appcontext_teardowns)
+
+    def _finish_deferred_teardown(self, ctx: AppContext) -> None:
+        """Teardown postponed by ``stream_with_context``, run when a sync stream ends."""
+        if not ctx._defer_teardown:
+            return
+        ctx._defer_teardown = False
+        error = ctx._deferred_error
+        errors: list[BaseException] = []
+        for fn, is_async in self._teardown_calls(ctx):
+            try:
+                if is_async:
+                    try:
+                        loop = asyncio.get_running_loop()
+                    except RuntimeError:
+                        self.ensure_sync(fn)(error)
+                    else:  # on the loop thread: it cannot be waited for here
+                        loop.create_task(fn(error))
+                else:
+                    fn(error)
+            except BaseException as exc:  # noqa: BLE001 - every teardown runs
+                errors.append(exc)
+        if errors:
+            raise errors[0]
+
+    async def _finish_deferred_teardown_async(self, ctx: AppContext) -> None:
+        """Teardown postponed by ``stream_with_context``, run when an async stream ends."""
+        if not ctx._defer_teardown:
+            return
+        ctx._defer_teardown = False
+        error = ctx._deferred_error
+        errors: list[BaseException] = []
+        for fn, is_async in self._teardown_calls(ctx):
+            try:
+                if is_async:
+                    await fn(error)
+                else:
+                    fn(error)
+            except BaseException as exc:  # noqa: BLE001 - every teardown runs
+                errors.append(exc)
+        if errors:
+            raise errors[0]
+
+    def _save_session(self, ctx: AppContext, response: Response) -> None:
+        """Persist the session if this request opened one (see ``veloce.sessions``)."""
+        session = ctx._session
+        if session is not None:
+            interface = self.session_interface
+            if not interface.is_null_session(session):
+                interface.save_session(self, session, response)
 
     # -- responses -------------------------------------------------------------------
 
@@ -529,162 +594,6 @@ class Veloce(ErrorHandling, Scaffold):
                 " attach one with @app.endpoint(...) before it is requested."
             )
         return None
-
-    # -- contexts, teardown, helpers ---------------------------------------------------
-
-    def app_context(self) -> AppContext:
-        """``with app.app_context():`` binds ``current_app`` and a fresh ``g``."""
-        return self.request_context_class(self)
-
-    def request_context(self, scope: t.Mapping[str, t.Any], body: bytes = b"") -> AppContext:
-        """A request context for an ASGI scope (matched, but no hooks run)."""
-        request = self.request_class(dict(scope), body, self)
-        try:
-            rule, args = self.url_map.match(
-                request.path, request.method, scope.get("query_string", b"")
-            )
-        except HTTPException as e:
-            request.routing_exception = e
-        else:
-            request.url_rule, request.view_args = rule, args
-        return self.request_context_class(self, request)
-
-    def do_teardown_request(self, exc: BaseException | None = None) -> None:
-        """Run the teardown_request callbacks (blueprints first, each list reversed)."""
-        ctx = _cv_ctx.get(None)
-        blueprints: tuple[str, ...] = ()
-        if ctx is not None and ctx.request is not None:
-            blueprints = tuple(ctx.request.blueprints)
-        for fn, _ in self._hook_plan_now(blueprints).teardown:
-            self.ensure_sync(fn)(exc)
-
-    def do_teardown_appcontext(self, exc: BaseException | None = None) -> None:
-        """Run the teardown_appcontext callbacks in reverse registration order."""
-        for fn in reversed(self.teardown_appcontext_funcs):
-            self.ensure_sync(fn)(exc)
-
-    def _hook_plan_now(self, blueprints: tuple[str, ...]) -> HookPlan:
-        if not self._frozen:
-            self._hook_plans.clear()
-        return self._hook_plan(blueprints)
-
-    def ensure_sync(self, func: t.Callable[..., t.Any]) -> t.Callable[..., t.Any]:
-        """``func`` if it is sync, else a sync wrapper running it to completion."""
-        if self._is_async(func):
-            return self.async_to_sync(func)
-        return func
-
-    @staticmethod
-    def async_to_sync(func: t.Callable[..., t.Awaitable[t.Any]]) -> t.Callable[..., t.Any]:
-        """A sync wrapper for ``func``.
-
-        On a worker lane the coroutine runs on the request's event loop (the thread
-        waits); in a thread without a running loop it runs on a fresh loop. Calling
-        it on the event loop thread itself raises ``RuntimeError``, since blocking the
-        loop to wait for the loop would deadlock.
-        """
-        from veloce.core.concurrency import lane_loop
-
-        def wrapper(*args: t.Any, **kwargs: t.Any) -> t.Any:
-            try:
-                asyncio.get_running_loop()
-            except RuntimeError:
-                pass
-            else:
-                raise RuntimeError(
-                    f"cannot run async {getattr(func, '__name__', func)!r} synchronously"
-                    " on the event loop thread; await it instead"
-                )
-            loop = lane_loop()
-            if loop is not None and loop.is_running():
-                return asyncio.run_coroutine_threadsafe(func(*args, **kwargs), loop).result()
-            return asyncio.run(func(*args, **kwargs))  # type: ignore[arg-type]
-
-        wrapper.__name__ = getattr(func, "__name__", "wrapper")
-        wrapper.__wrapped__ = func  # type: ignore[attr-defined]
-        return wrapper
-
-    def url_for(
-        self,
-        endpoint: str,
-        *,
-        _anchor: str | None = None,
-        _method: str | None = None,
-        _scheme: str | None = None,
-        _external: bool | None = None,
-        **values: t.Any,
-    ) -> str:
-        """Build the URL of ``endpoint`` with ``values`` (Flask's rules).
-
-        Inside a request: relative to the request's root, ``.name`` resolves in the
-        current blueprint. Outside: needs ``SERVER_NAME`` and builds external URLs.
-        Unknown values become the query string.
-        """
-        ctx = _cv_ctx.get(None)
-        request = ctx.request if ctx is not None else None
-        if request is not None:
-            if endpoint[:1] == ".":
-                blueprint = request.blueprint
-                endpoint = f"{blueprint}{endpoint}" if blueprint is not None else endpoint[1:]
-            if _external is None:
-                _external = _scheme is not None
-            scheme = request.scheme
-            host = request.host
-            script_root = request.root_path
-        else:
-            server_name = self.config["SERVER_NAME"]
-            if server_name is None:
-                raise RuntimeError(
-                    "Unable to build URLs outside an active request"
-                    " without 'SERVER_NAME' configured. Also configure"
-                    " 'APPLICATION_ROOT' and 'PREFERRED_URL_SCHEME' as"
-                    " needed."
-                )
-            if _external is None:
-                _external = True
-            scheme = self.config["PREFERRED_URL_SCHEME"]
-            host = server_name
-            script_root = (self.config["APPLICATION_ROOT"] or "/").rstrip("/")
-        if _scheme is not None and not _external:
-            raise ValueError("When specifying '_scheme', '_external' must be True.")
-        self.inject_url_defaults(endpoint, values)
-        try:
-            path = self.url_map.build(endpoint, values, method=_method)
-        except BuildError as error:
-            values.update(_anchor=_anchor, _method=_method, _scheme=_scheme, _external=_external)
-            return self.handle_url_build_error(error, endpoint, values)
-        rv = f"{script_root}{path}"
-        if _external:
-            rv = f"{_scheme or scheme}://{host}{rv}"
-        if _anchor is not None:
-            rv = f"{rv}#{quote(_anchor, safe='%!#$&' + chr(39) + '()*+,/:;=?@')}"
-        return rv
-
-    def inject_url_defaults(self, endpoint: str, values: dict[str, t.Any]) -> None:
-        """Run the url_defaults callbacks for ``endpoint`` (app, then its blueprints)."""
-        names: list[str | None] = [None]
-        if "." in endpoint:
-            parts = endpoint.split(".")[:-1]
-            names.extend(".".join(parts[: i + 1]) for i in range(len(parts)))
-        for name in names:
-            for fn in self.url_default_functions.get(name, ()):
-                fn(endpoint, values)
-
-    def handle_url_build_error(
-        self, error: BuildError, endpoint: str, values: dict[str, t.Any]
-    ) -> str:
-        """Ask ``url_build_error_handlers`` for a URL; re-raise if none gives one."""
-        for handler in self.url_build_error_handlers:
-            try:
-                rv = handler(error, endpoint, values)
-            except BuildError as e:
-                error = e
-            else:
-                if rv is not None:
-                    return t.cast(str, rv)
-        if error is sys.exc_info()[1]:
-            raise
-        raise error
 
     # -- testing -----------------------------------------------------------------------
 

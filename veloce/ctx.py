@@ -101,6 +101,9 @@ class AppContext:
         "_tokens",
         "_owns_app_ctx",
         "_session",
+        "_defer_teardown",
+        "_deferred_error",
+        "flashes",
         "__weakref__",
     )
 
@@ -112,6 +115,11 @@ class AppContext:
         self._tokens: list[tuple[contextvars.Token[t.Any], bool]] = []
         self._owns_app_ctx = True
         self._session: t.Any = None
+        #: Set by ``stream_with_context``: the pipeline leaves teardown to the stream.
+        self._defer_teardown = False
+        self._deferred_error: BaseException | None = None
+        #: Flashed messages read in this request (``get_flashed_messages`` caches them).
+        self.flashes: t.Any = None
 
     @property
     def g(self) -> _AppCtxGlobals:

@@ -56,7 +56,10 @@ def run_on_lane(
         error = e
         raise
     finally:
-        _teardown_on_lane(app, ctx, plan, loop, error)
+        if ctx._defer_teardown:
+            ctx._deferred_error = error
+        else:
+            _teardown_on_lane(app, ctx, plan, loop, error)
 
 
 def _full_dispatch_on_lane(
@@ -111,6 +114,8 @@ def _finalize_on_lane(
                 response = _call_from_lane(loop, fn, app._is_async(fn), response)
         for fn, is_async in plan.hooks.after:
             response = _call_from_lane(loop, fn, is_async, response)
+        if ctx._session is not None:
+            app._save_session(ctx, response)
     except Exception:
         if not from_error_handler:
             raise
@@ -194,7 +199,10 @@ async def run_on_loop(app: Veloce, ctx: AppContext, plan: RoutePlan) -> Response
         raise
     finally:
         try:
-            await _teardown_on_loop(app, ctx, plan, stages, error)
+            if ctx._defer_teardown:
+                ctx._deferred_error = error
+            else:
+                await _teardown_on_loop(app, ctx, plan, stages, error)
         finally:
             stages.release()
 
@@ -251,6 +259,8 @@ async def _finalize_on_loop(
                 response = await stages.call(fn, app._is_async(fn), response)
         for fn, is_async in plan.hooks.after:
             response = await stages.call(fn, is_async, response)
+        if ctx._session is not None:
+            app._save_session(ctx, response)
     except Exception:
         if not from_error_handler:
             raise

@@ -208,8 +208,10 @@ class AsyncTestClient(ClientBase):
     """Async in-memory test client: the same API as :class:`TestClient`, awaited.
 
     Each request runs as a task on the caller's running loop (so the app shares the
-    test's loop, and its context changes stay inside the task). ``async with`` keeps
-    preserved contexts like ``with`` does for the sync client.
+    test's loop, and its context changes stay inside the task). Unlike ``with`` on the
+    sync client, ``async with`` does not keep the last request's context bound:
+    requests from one async client usually run concurrently (``asyncio.gather``), and a
+    context bound in one task cannot be unbound from another.
 
     Example::
 
@@ -244,11 +246,8 @@ class AsyncTestClient(ClientBase):
             environ_base=environ_base,
         )
         request = self._prepare(path, method, kwargs)
-        self._context_stack.close()
         task = asyncio.get_running_loop().create_task(self._send(request, follow_redirects))
-        response = await task
-        self._push_preserved()
-        return response
+        return await task
 
     async def get(self, path: t.Any = "/", **kwargs: t.Any) -> TestResponse:
         """``open`` with ``GET``."""
@@ -308,11 +307,10 @@ class AsyncTestClient(ClientBase):
         )
 
     async def aclose(self) -> None:
-        """Exit preserved contexts."""
+        """Release what the client holds (its context stack; nothing is preserved)."""
         self._end_preserve()
 
     async def __aenter__(self) -> AsyncTestClient:
-        self._begin_preserve()
         return self
 
     async def __aexit__(

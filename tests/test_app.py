@@ -392,3 +392,33 @@ def test_blocking_sync_view_does_not_stall_async_views(app: Veloce) -> None:
     fast, slow = asyncio.run(main())
     assert fast.data == b"fast"
     assert slow.data == b"unblocked"
+
+
+def test_debug_mode_renders_the_traceback_page(app: Veloce, caplog) -> None:
+    app.testing = False
+    app.debug = True
+
+    @app.route("/explode")
+    def explode():
+        raise LookupError("the <b>bad</b> key")
+
+    with app.test_client() as client:
+        response = client.get("/explode")
+    assert response.status_code == 500
+    assert response.mimetype == "text/html"
+    assert "LookupError" in response.text and "explode" in response.text
+    assert "the &lt;b&gt;bad&lt;/b&gt; key" in response.text
+    assert any("Exception on /explode [GET]" in r.getMessage() for r in caplog.records)
+
+
+def test_debug_page_never_in_production_mode(app: Veloce) -> None:
+    app.testing = False
+
+    @app.route("/explode")
+    def explode():
+        raise LookupError("secret detail")
+
+    with app.test_client() as client:
+        response = client.get("/explode")
+    assert response.status_code == 500
+    assert "secret detail" not in response.text

@@ -457,20 +457,41 @@ class Veloce(RequestLifecycle, URLBuilding, ErrorHandling, Scaffold):
                 preserve = extensions.get("veloce.preserve_context")
                 if preserve is not None:
                     preserve(ctx)
-            if plan.on_lane:
-                pool = self._lane_pool
-                lane = await pool.acquire()
-                try:
-                    response = await lane.run(
-                        copy_context(), run_on_lane, self, ctx, plan, asyncio.get_running_loop()
-                    )
-                finally:
-                    pool.release(lane)
-            else:
-                response = await run_on_loop(self, ctx, plan)
+            try:
+                if plan.on_lane:
+                    pool = self._lane_pool
+                    lane = await pool.acquire()
+                    try:
+                        response = await lane.run(
+                            copy_context(),
+                            run_on_lane,
+                            self,
+                            ctx,
+                            plan,
+                            asyncio.get_running_loop(),
+                        )
+                    finally:
+                        pool.release(lane)
+                else:
+                    response = await run_on_loop(self, ctx, plan)
+            except Exception as e:
+                if not self.debug or self.testing:
+                    raise
+                response = self._debug_response(e, request)
         finally:
             _cv_ctx.reset(token)
         await response(scope, receive, send)
+
+    def _debug_response(self, e: Exception, request: Request) -> Response:
+        """Debug mode, not testing: log the error and answer with the traceback page.
+
+        Flask hands the error to Werkzeug's debugger; Veloce renders a read-only
+        traceback page (no console) instead of letting the exception reach the server.
+        """
+        from veloce.debug import debug_response
+
+        self.log_exception((type(e), e, e.__traceback__))
+        return debug_response(e, request=request, app_name=self.name)
 
     def _teardown_calls(self, ctx: AppContext) -> tuple[tuple[t.Callable[..., t.Any], bool], ...]:
         blueprints = tuple(ctx.request.blueprints) if ctx.request is not None else ()

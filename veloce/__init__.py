@@ -32,10 +32,25 @@ from .ctx import has_request_context as has_request_context
 from .globals import current_app as current_app
 from .globals import g as g
 from .globals import request as request
+from .globals import session as session
+from .flashing import flash as flash
+from .flashing import get_flashed_messages as get_flashed_messages
 from .helpers import make_response as make_response
 from .helpers import redirect as redirect
 from .helpers import url_for as url_for
 from .json import jsonify as jsonify
+from .security.passwords import constant_time_compare as constant_time_compare
+from .security.passwords import hash_password as hash_password
+from .security.passwords import hash_password_async as hash_password_async
+from .security.passwords import is_strong_password as is_strong_password
+from .security.passwords import verify_password as verify_password
+from .security.passwords import verify_password_async as verify_password_async
+from .security.signing import BadData as BadData
+from .security.signing import BadSignature as BadSignature
+from .security.signing import BadTimeSignature as BadTimeSignature
+from .security.signing import Signer as Signer
+from .sessions import Session as Session
+from .streaming import stream_with_context as stream_with_context
 
 __version__ = "0.1.0"
 

@@ -47,6 +47,7 @@ from veloce.ctx import AppContext, _AppCtxGlobals
 from veloce.dispatch import run_on_lane, run_on_loop
 from veloce.json.provider import DefaultJSONProvider, JSONProvider
 from veloce.scaffold import Scaffold, T_route, _endpoint_from_view_func, setupmethod
+from veloce.sessions import SecureCookieSessionInterface, SessionInterface
 
 if t.TYPE_CHECKING:
     from veloce.testing import AsyncTestClient, TestClient
@@ -91,6 +92,8 @@ class Veloce(RequestLifecycle, URLBuilding, ErrorHandling, Scaffold):
     url_map_class = Map
     app_ctx_globals_class = _AppCtxGlobals
     request_context_class = AppContext
+    #: How sessions are loaded and saved (Flask's cookie format by default).
+    session_interface: SessionInterface = SecureCookieSessionInterface()
     default_config: dict[str, t.Any] = DEFAULT_CONFIG
 
     #: The ASGI mount prefix this app is served under ("" at the root). Requests carry
@@ -538,13 +541,42 @@ class Veloce(RequestLifecycle, URLBuilding, ErrorHandling, Scaffold):
         if errors:
             raise errors[0]
 
+    def _eager_session(self) -> bool:
+        """Whether sessions open at push: any interface but the stock cookie one.
+
+        A custom ``open_session`` may have side effects (Flask opens it at push), the
+        stock one has none, so it opens on first use.
+        """
+        return type(self.session_interface) is not SecureCookieSessionInterface
+
+    def _open_session(self, request: Request) -> t.Any:
+        interface = self.session_interface
+        session = interface.open_session(self, request)
+        if session is None:
+            session = interface.make_null_session(self)
+        return session
+
     def _save_session(self, ctx: AppContext, response: Response) -> None:
-        """Persist the session if this request opened one (see ``veloce.sessions``)."""
+        """Save the session as Flask's ``process_response`` does.
+
+        A cookie session nobody touched is opened here only when Flask would re-send
+        it anyway: a permanent session with ``SESSION_REFRESH_EACH_REQUEST``.
+        """
         session = ctx._session
-        if session is not None:
-            interface = self.session_interface
-            if not interface.is_null_session(session):
-                interface.save_session(self, session, response)
+        interface = self.session_interface
+        if session is None:
+            request = ctx.request
+            if (
+                request is None
+                or not self.config["SESSION_REFRESH_EACH_REQUEST"]
+                or interface.get_cookie_name(self) not in request.cookies
+            ):
+                return
+            session = ctx._session = self._open_session(request)
+            if not session.permanent:
+                return
+        if not interface.is_null_session(session):
+            interface.save_session(self, session, response)
 
     # -- responses -------------------------------------------------------------------
 

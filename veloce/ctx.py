@@ -134,6 +134,28 @@ class AppContext:
         self._g = value
 
     @property
+    def session(self) -> t.Any:
+        """The request's session, opened on first use; marks it ``accessed``.
+
+        Flask parity: Flask opens the session when the request context is pushed;
+        Veloce opens the default cookie session on first use (it has no side
+        effects), and custom session interfaces at push, as Flask does.
+        """
+        session = self._session
+        if session is None:
+            if self.request is None:
+                from veloce.globals import _no_req_msg
+
+                raise RuntimeError(_no_req_msg)
+            session = self._session = self.app._open_session(self.request)
+        session.accessed = True
+        return session
+
+    @session.setter
+    def session(self, value: t.Any) -> None:
+        self._session = value
+
+    @property
     def url_adapter(self) -> t.Any:
         """The app's URL map (Veloce has no per-request adapter)."""
         return self.app.url_map
@@ -148,6 +170,8 @@ class AppContext:
                 owns = False
         self._owns_app_ctx = owns
         self._tokens.append((_cv_ctx.set(self), owns))
+        if self.request is not None and self._session is None and self.app._eager_session():
+            self._session = self.app._open_session(self.request)
 
     def pop(self, exc: BaseException | None = _sentinel) -> None:  # type: ignore[assignment]
         """Run the teardown callbacks and unbind this context.

@@ -114,8 +114,7 @@ def _finalize_on_lane(
                 response = _call_from_lane(loop, fn, app._is_async(fn), response)
         for fn, is_async in plan.hooks.after:
             response = _call_from_lane(loop, fn, is_async, response)
-        if ctx._session is not None:
-            app._save_session(ctx, response)
+        app._save_session(ctx, response)
     except Exception:
         if not from_error_handler:
             raise
@@ -259,8 +258,7 @@ async def _finalize_on_loop(
                 response = await stages.call(fn, app._is_async(fn), response)
         for fn, is_async in plan.hooks.after:
             response = await stages.call(fn, is_async, response)
-        if ctx._session is not None:
-            app._save_session(ctx, response)
+        app._save_session(ctx, response)
     except Exception:
         if not from_error_handler:
             raise

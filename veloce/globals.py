@@ -18,8 +18,9 @@ if t.TYPE_CHECKING:
     from veloce.app import Veloce
     from veloce.core.request import Request
     from veloce.ctx import AppContext, _AppCtxGlobals
+    from veloce.sessions import SessionMixin
 
-__all__ = ["_cv_ctx", "app_ctx", "current_app", "g", "request", "request_ctx"]
+__all__ = ["_cv_ctx", "app_ctx", "current_app", "g", "request", "request_ctx", "session"]
 
 _no_app_msg = """\
 Working outside of application context.
@@ -73,8 +74,16 @@ def _get_request() -> Request:
     return ctx.request  # type: ignore[no-any-return]
 
 
+def _get_session() -> t.Any:
+    ctx = _cv_ctx.get(None)
+    if ctx is None or ctx.request is None:
+        raise RuntimeError(_no_req_msg)
+    return ctx.session
+
+
 app_ctx: AppContext = LocalProxy(_get_app_ctx)  # type: ignore[assignment]
 current_app: Veloce = LocalProxy(_get_app)  # type: ignore[assignment]
 g: _AppCtxGlobals = LocalProxy(_get_g)  # type: ignore[assignment]
 request_ctx: AppContext = LocalProxy(_get_request_ctx)  # type: ignore[assignment]
 request: Request = LocalProxy(_get_request)  # type: ignore[assignment]
+session: SessionMixin = LocalProxy(_get_session)  # type: ignore[assignment]

@@ -15,6 +15,10 @@ from veloce.ctx import has_request_context as has_request_context
 from veloce.globals import current_app as current_app
 from veloce.globals import g as g
 from veloce.globals import request as request
+from veloce.globals import session as session
+from veloce.flashing import flash as flash
+from veloce.flashing import get_flashed_messages as get_flashed_messages
+from veloce.streaming import stream_with_context as stream_with_context
 from veloce.helpers import make_response as make_response
 from veloce.helpers import redirect as redirect
 from veloce.helpers import url_for as url_for

@@ -1,10 +1,23 @@
 """``flask.helpers``: request-time helpers."""
 
 from veloce.core.exceptions import abort as abort
+from veloce.flashing import flash as flash
+from veloce.flashing import get_flashed_messages as get_flashed_messages
 from veloce.helpers import get_debug_flag as get_debug_flag
 from veloce.helpers import make_response as make_response
 from veloce.helpers import redirect as redirect
 from veloce.helpers import url_for as url_for
+from veloce.streaming import stream_with_context as stream_with_context
 from veloce.utils import get_root_path as get_root_path
 
-__all__ = ["abort", "get_debug_flag", "get_root_path", "make_response", "redirect", "url_for"]
+__all__ = [
+    "abort",
+    "flash",
+    "get_debug_flag",
+    "get_flashed_messages",
+    "get_root_path",
+    "make_response",
+    "redirect",
+    "stream_with_context",
+    "url_for",
+]

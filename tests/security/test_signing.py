@@ -115,8 +115,14 @@ def test_wrong_secret_rejected() -> None:
     assert type(info.value) is BadSignature
 
 
+_B64URL = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+
+
 def _flip(token: str, index: int) -> str:
-    return token[:index] + ("A" if token[index] != "A" else "B") + token[index + 1 :]
+    # Flip the highest bit of the 6-bit value: a change in the low bits of a segment's
+    # last character can land in base64 padding bits and decode to the same bytes.
+    replacement = _B64URL[_B64URL.index(token[index]) ^ 32]
+    return token[:index] + replacement + token[index + 1 :]
 
 
 def test_tampering_anywhere_is_rejected() -> None:

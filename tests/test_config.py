@@ -12,10 +12,20 @@ from veloce import Veloce
 from veloce.config import DEFAULT_CONFIG, Config
 
 
-def test_defaults_match_flask() -> None:
-    flask_app = flask.Flask(__name__)
+def test_defaults_match_flask(monkeypatch) -> None:
+    monkeypatch.delenv("FLASK_DEBUG", raising=False)
+    monkeypatch.delenv("VELOCE_DEBUG", raising=False)
     ours = {k: v for k, v in DEFAULT_CONFIG.items() if k != "WORKER_THREADS"}
-    assert ours == dict(flask_app.config)
+    assert ours == dict(flask.Flask.default_config)
+    app_config = {k: v for k, v in Veloce(__name__).config.items() if k != "WORKER_THREADS"}
+    assert app_config == dict(flask.Flask(__name__).config)
+
+
+@pytest.mark.parametrize("value", ["1", "true", "0", ""])
+def test_debug_flag_from_environment_like_flask(monkeypatch, value) -> None:
+    monkeypatch.delenv("VELOCE_DEBUG", raising=False)
+    monkeypatch.setenv("FLASK_DEBUG", value)
+    assert Veloce(__name__).debug == flask.Flask(__name__).debug
 
 
 def test_app_shortcuts() -> None:

@@ -24,7 +24,7 @@ from datetime import timedelta
 from functools import cached_property
 
 from veloce.app_errors import ErrorHandling
-from veloce.app_lifecycle import RequestLifecycle
+from veloce.app_lifecycle import RequestLifecycle, absolute_redirect
 from veloce.app_urls import URLBuilding
 from veloce.config import DEFAULT_CONFIG, Config, ConfigAttribute
 from veloce.core.asgi import content_length, reject_websocket, route_path
@@ -43,11 +43,13 @@ from veloce.core.request import Request
 from veloce.core.response import Response
 from veloce.core.router import Map
 from veloce.core.rules import Rule
-from veloce.ctx import AppContext, _AppCtxGlobals
+from veloce.ctx import AppContext, RequestContext, _AppCtxGlobals
 from veloce.dispatch import run_on_lane, run_on_loop
 from veloce.json.provider import DefaultJSONProvider, JSONProvider
+from veloce.helpers import get_debug_flag
 from veloce.scaffold import Scaffold, T_route, _endpoint_from_view_func, setupmethod
 from veloce.sessions import SecureCookieSessionInterface, SessionInterface
+from veloce.utils import find_instance_path
 
 if t.TYPE_CHECKING:
     from veloce.testing import AsyncTestClient, TestClient
@@ -91,7 +93,8 @@ class Veloce(RequestLifecycle, URLBuilding, ErrorHandling, Scaffold):
     url_rule_class = Rule
     url_map_class = Map
     app_ctx_globals_class = _AppCtxGlobals
-    request_context_class = AppContext
+    app_context_class = AppContext
+    request_context_class = RequestContext
     #: How sessions are loaded and saved (Flask's cookie format by default).
     session_interface: SessionInterface = SecureCookieSessionInterface()
     default_config: dict[str, t.Any] = DEFAULT_CONFIG
@@ -141,9 +144,10 @@ class Veloce(RequestLifecycle, URLBuilding, ErrorHandling, Scaffold):
                 " A relative path was given instead."
             )
         self._instance_path = instance_path
+        defaults = dict(self.default_config)
+        defaults["DEBUG"] = get_debug_flag()
         self.config = self.config_class(
-            self.instance_path if instance_relative_config else self.package_root,
-            dict(self.default_config),
+            self.instance_path if instance_relative_config else self.package_root, defaults
         )
         self.static_host = static_host
         self.subdomain_matching = subdomain_matching
@@ -187,10 +191,15 @@ class Veloce(RequestLifecycle, URLBuilding, ErrorHandling, Scaffold):
 
     @property
     def instance_path(self) -> str:
-        """``<package_root>/instance`` unless given to the constructor (not created)."""
-        if self._instance_path is not None:
-            return self._instance_path
-        return os.path.join(self.package_root, "instance")
+        """The writable per-deployment folder (not created).
+
+        Flask parity: ``instance/`` beside the top-level package (or module), or
+        ``<prefix>/var/<name>-instance`` for an installed package; a constructor
+        argument overrides it.
+        """
+        if self._instance_path is None:
+            self._instance_path = find_instance_path(self.import_name, self.name)
+        return self._instance_path
 
     @property
     def json(self) -> JSONProvider:
@@ -445,11 +454,7 @@ class Veloce(RequestLifecycle, URLBuilding, ErrorHandling, Scaffold):
         else:
             plan = self._app_plan  # type: ignore[assignment]
         if routing_exception is not None:
-            if isinstance(routing_exception, RequestRedirect):
-                routing_exception.new_url = (
-                    f"{request.host_url[:-1]}{request.root_path}{routing_exception.new_url}"
-                )
-            request.routing_exception = routing_exception
+            request.routing_exception = absolute_redirect(request, routing_exception)
         ctx = self.request_context_class(self, request)
         token = _cv_ctx.set(ctx)
         try:
@@ -478,68 +483,52 @@ class Veloce(RequestLifecycle, URLBuilding, ErrorHandling, Scaffold):
                 else:
                     response = await run_on_loop(self, ctx, plan)
             except Exception as e:
-                if not self.debug or self.testing:
-                    raise
-                response = self._debug_response(e, request)
+                if self.debug and not self.testing:
+                    await self._send_debug_page(e, request, scope, receive, send)
+                raise
         finally:
             _cv_ctx.reset(token)
         await response(scope, receive, send)
 
-    def _debug_response(self, e: Exception, request: Request) -> Response:
-        """Debug mode, not testing: log the error and answer with the traceback page.
+    async def _send_debug_page(
+        self, e: Exception, request: Request, scope: t.Any, receive: t.Any, send: t.Any
+    ) -> None:
+        """Debug mode: answer with the read-only traceback page, then let ``e`` propagate.
 
-        Flask hands the error to Werkzeug's debugger; Veloce renders a read-only
-        traceback page (no console) instead of letting the exception reach the server.
+        Flask propagates the error to the server (Werkzeug's debugger renders it);
+        Veloce renders the page itself and still re-raises, so the server logs the error
+        and a test client raises it, as with Flask.
         """
         from veloce.debug import debug_response
 
-        self.log_exception((type(e), e, e.__traceback__))
-        return debug_response(e, request=request, app_name=self.name)
+        await debug_response(e, request=request, app_name=self.name)(scope, receive, send)
 
-    def _teardown_calls(self, ctx: AppContext) -> tuple[tuple[t.Callable[..., t.Any], bool], ...]:
+    def _stream_teardown(self, ctx: AppContext, exc: BaseException | None) -> None:
+        """Teardown again when a ``stream_with_context`` sync stream ends (Flask 3.1).
+
+        Flask re-pushes the contexts around the streamed body, so popping them at the
+        end runs the teardown callbacks a second time.
+        """
+        ctx.push()
+        ctx.pop(exc)
+
+    async def _stream_teardown_async(self, ctx: AppContext, exc: BaseException | None) -> None:
+        """The async-stream counterpart of :meth:`_stream_teardown` (awaits async hooks)."""
         blueprints = tuple(ctx.request.blueprints) if ctx.request is not None else ()
-        return (*self._hook_plan(blueprints).teardown, *self._appcontext_teardowns)
-
-    def _finish_deferred_teardown(self, ctx: AppContext) -> None:
-        """Teardown postponed by ``stream_with_context``, run when a sync stream ends."""
-        if not ctx._defer_teardown:
-            return
-        ctx._defer_teardown = False
-        error = ctx._deferred_error
-        errors: list[BaseException] = []
-        for fn, is_async in self._teardown_calls(ctx):
+        token = _cv_ctx.set(ctx)
+        try:
             try:
-                if is_async:
-                    try:
-                        loop = asyncio.get_running_loop()
-                    except RuntimeError:
-                        self.ensure_sync(fn)(error)
-                    else:  # on the loop thread: it cannot be waited for here
-                        loop.create_task(fn(error))
-                else:
-                    fn(error)
-            except BaseException as exc:  # noqa: BLE001 - every teardown runs
-                errors.append(exc)
-        if errors:
-            raise errors[0]
-
-    async def _finish_deferred_teardown_async(self, ctx: AppContext) -> None:
-        """Teardown postponed by ``stream_with_context``, run when an async stream ends."""
-        if not ctx._defer_teardown:
-            return
-        ctx._defer_teardown = False
-        error = ctx._deferred_error
-        errors: list[BaseException] = []
-        for fn, is_async in self._teardown_calls(ctx):
-            try:
-                if is_async:
-                    await fn(error)
-                else:
-                    fn(error)
-            except BaseException as exc:  # noqa: BLE001 - every teardown runs
-                errors.append(exc)
-        if errors:
-            raise errors[0]
+                for fn, is_async in self._hook_plan(blueprints).teardown:
+                    rv = fn(exc)
+                    if is_async:
+                        await rv
+            finally:
+                for fn, is_async in self._appcontext_teardowns:
+                    rv = fn(exc)
+                    if is_async:
+                        await rv
+        finally:
+            _cv_ctx.reset(token)
 
     def _eager_session(self) -> bool:
         """Whether sessions open at push: any interface but the stock cookie one.

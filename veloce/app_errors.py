@@ -163,4 +163,6 @@ class ErrorHandling:
         handler = self._find_error_handler(server_error, self._current_blueprints())
         if handler is not None:
             server_error = self.ensure_sync(handler)(server_error)  # type: ignore[attr-defined]
-        return self.make_response(server_error)  # type: ignore[attr-defined,no-any-return]
+        return self.finalize_request(  # type: ignore[attr-defined,no-any-return]
+            server_error, from_error_handler=True
+        )

@@ -11,10 +11,11 @@ Async hooks are run to completion through :meth:`ensure_sync`.
 from __future__ import annotations
 
 import asyncio
+import sys
 import typing as t
 
 from veloce.core.context import _cv_ctx
-from veloce.core.exceptions import HTTPException
+from veloce.core.exceptions import HTTPException, RequestRedirect
 from veloce.core.plan import HookPlan, is_async_callable
 
 if t.TYPE_CHECKING:
@@ -24,6 +25,8 @@ if t.TYPE_CHECKING:
 __all__ = ["RequestLifecycle"]
 
 T_handler = t.TypeVar("T_handler", bound=t.Callable[..., t.Any])
+
+_sentinel: t.Any = object()
 
 _no_request_msg = """\
 Working outside of request context.
@@ -41,6 +44,17 @@ def _current_ctx() -> AppContext:
     return ctx  # type: ignore[no-any-return]
 
 
+def absolute_redirect(request: t.Any, exc: HTTPException) -> HTTPException:
+    """Turn the router's relative redirect into Werkzeug's absolute one.
+
+    The router knows paths only; the redirect target (and its description) is
+    ``scheme://host`` + the script root + that path, as Werkzeug builds it.
+    """
+    if isinstance(exc, RequestRedirect) and exc.new_url.startswith("/"):
+        return RequestRedirect(f"{request.host_url[:-1]}{request.root_path}{exc.new_url}")
+    return exc
+
+
 class RequestLifecycle:
     """Contexts and the step-by-step request methods of the app."""
 
@@ -53,7 +67,7 @@ class RequestLifecycle:
 
     def app_context(self) -> AppContext:
         """``with app.app_context():`` binds ``current_app`` and a fresh ``g``."""
-        return self.request_context_class(self)  # type: ignore[attr-defined,no-any-return]
+        return self.app_context_class(self)  # type: ignore[attr-defined,no-any-return]
 
     def request_context(self, scope: t.Mapping[str, t.Any], body: bytes = b"") -> AppContext:
         """A request context for an ASGI scope: routed, but no hook has run."""
@@ -63,7 +77,7 @@ class RequestLifecycle:
                 request.path, request.method, request.query_string
             )
         except HTTPException as e:
-            request.routing_exception = e
+            request.routing_exception = absolute_redirect(request, e)
         else:
             request.url_rule, request.view_args = rule, args
         return self.request_context_class(self, request)  # type: ignore[attr-defined,no-any-return]
@@ -88,7 +102,12 @@ class RequestLifecycle:
         kwargs.update(zip(names, args))
         path = kwargs.pop("path", "/")
         method = kwargs.pop("method", "GET")
-        built = ClientBase(self, use_cookies=False)._prepare(path, method, kwargs)
+        # Flask's EnvironBuilder, unlike its test client, sets no REMOTE_ADDR and no
+        # User-Agent.
+        builder = ClientBase(self, use_cookies=False)
+        builder.environ_base = {}
+        kwargs.setdefault("client", None)
+        built = builder._prepare(path, method, kwargs)
         return self.request_context(built.scope, built.body)
 
     # -- hooks -----------------------------------------------------------------------------
@@ -156,6 +175,7 @@ class RequestLifecycle:
 
     def full_dispatch_request(self, request: t.Any = None) -> Response:
         """Hooks, view, error handling and response processing, as one request."""
+        self._got_first_request = True  # type: ignore[attr-defined]
         try:
             rv = self.preprocess_request()
             if rv is None:
@@ -187,8 +207,14 @@ class RequestLifecycle:
         self._save_session(ctx, response)  # type: ignore[attr-defined]
         return response
 
-    def do_teardown_request(self, exc: BaseException | None = None) -> None:
-        """Run the teardown_request callbacks (blueprints first, each list reversed)."""
+    def do_teardown_request(self, exc: BaseException | None = _sentinel) -> None:  # type: ignore[assignment]
+        """Run the teardown_request callbacks (blueprints first, each list reversed).
+
+        Without an argument, the exception being handled (if any) is passed, as in
+        Flask.
+        """
+        if exc is _sentinel:
+            exc = sys.exc_info()[1]
         ctx = _cv_ctx.get(None)
         blueprints: tuple[str, ...] = ()
         if ctx is not None and ctx.request is not None:
@@ -196,8 +222,10 @@ class RequestLifecycle:
         for fn, _ in self._hook_plan_now(blueprints).teardown:
             self.ensure_sync(fn)(exc)
 
-    def do_teardown_appcontext(self, exc: BaseException | None = None) -> None:
+    def do_teardown_appcontext(self, exc: BaseException | None = _sentinel) -> None:  # type: ignore[assignment]
         """Run the teardown_appcontext callbacks in reverse registration order."""
+        if exc is _sentinel:
+            exc = sys.exc_info()[1]
         for fn in reversed(self.teardown_appcontext_funcs):
             self.ensure_sync(fn)(exc)
 

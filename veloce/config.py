@@ -2,7 +2,8 @@
 
 Flask parity: the same loader methods with the same rules (only UPPER-case keys are
 taken from objects, files and mappings; ``from_prefixed_env`` parses values as JSON
-and nests on ``__``), and the same default keys and values, plus Veloce's own
+and nests on ``__``), and the same default keys and values (``DEBUG`` is ``None`` here and filled from
+``VELOCE_DEBUG``/``FLASK_DEBUG`` when an app is created), plus Veloce's own
 ``WORKER_THREADS`` (size of the sync worker pool).
 """
 
@@ -20,7 +21,7 @@ __all__ = ["Config", "ConfigAttribute", "DEFAULT_CONFIG"]
 T_value = t.TypeVar("T_value")
 
 DEFAULT_CONFIG: dict[str, t.Any] = {
-    "DEBUG": False,
+    "DEBUG": None,
     "TESTING": False,
     "PROPAGATE_EXCEPTIONS": None,
     "SECRET_KEY": None,

@@ -89,20 +89,21 @@ class _AppCtxGlobals:
 class AppContext:
     """The state bound while the app handles something: app, optional request, ``g``.
 
-    Use ``with app.app_context():`` or ``with app.test_request_context(...):``; the
-    dispatcher creates one per request.
+    ``app.app_context()`` makes one without a request, ``app.test_request_context()``
+    and the dispatcher make :class:`RequestContext` objects. Request-level state (the
+    session, flashes, ``after_this_request`` callbacks) lives on the request context;
+    an app context pushed inside a request still sees that request, as in Flask.
     """
 
     __slots__ = (
         "app",
         "request",
+        "_owner",
+        "_is_request_ctx",
         "_g",
         "_after_request_functions",
         "_tokens",
-        "_owns_app_ctx",
         "_session",
-        "_defer_teardown",
-        "_deferred_error",
         "flashes",
         "__weakref__",
     )
@@ -110,14 +111,14 @@ class AppContext:
     def __init__(self, app: Veloce, request: Request | None = None) -> None:
         self.app = app
         self.request = request
+        #: The context holding the request-level state (itself for a request context).
+        self._owner: AppContext = self
+        self._is_request_ctx = request is not None
         self._g: _AppCtxGlobals | None = None
         self._after_request_functions: list[t.Callable[..., t.Any]] | None = None
-        self._tokens: list[tuple[contextvars.Token[t.Any], bool]] = []
-        self._owns_app_ctx = True
+        # One (token, owns_app_ctx, inherited_request) entry per push.
+        self._tokens: list[tuple[contextvars.Token[t.Any], bool, bool]] = []
         self._session: t.Any = None
-        #: Set by ``stream_with_context``: the pipeline leaves teardown to the stream.
-        self._defer_teardown = False
-        self._deferred_error: BaseException | None = None
         #: Flashed messages read in this request (``get_flashed_messages`` caches them).
         self.flashes: t.Any = None
 
@@ -141,19 +142,20 @@ class AppContext:
         Veloce opens the default cookie session on first use (it has no side
         effects), and custom session interfaces at push, as Flask does.
         """
-        session = self._session
+        owner = self._owner
+        session = owner._session
         if session is None:
-            if self.request is None:
+            if owner.request is None:
                 from veloce.globals import _no_req_msg
 
                 raise RuntimeError(_no_req_msg)
-            session = self._session = self.app._open_session(self.request)
+            session = owner._session = self.app._open_session(owner.request)
         session.accessed = True
         return session
 
     @session.setter
     def session(self, value: t.Any) -> None:
-        self._session = value
+        self._owner._session = value
 
     @property
     def url_adapter(self) -> t.Any:
@@ -161,54 +163,61 @@ class AppContext:
         return self.app.url_map
 
     def push(self) -> None:
-        """Bind this context; Flask parity for ``g`` sharing (see the module docstring)."""
+        """Bind this context.
+
+        Flask parity: a request context pushed inside an app context of the same app
+        shares its ``g`` (otherwise it gets a fresh app context of its own); an app
+        context pushed inside a request keeps that request visible, with a fresh ``g``.
+        """
+        outer = _cv_ctx.get(None)
         owns = True
-        if self.request is not None:
-            outer = _cv_ctx.get(None)
+        inherited = False
+        if self._is_request_ctx:
             if outer is not None and outer.app is self.app:
                 self._g = outer.g
                 owns = False
-        self._owns_app_ctx = owns
-        self._tokens.append((_cv_ctx.set(self), owns))
-        if self.request is not None and self._session is None and self.app._eager_session():
+        elif outer is not None and outer.request is not None and self.request is None:
+            self.request = outer.request
+            self._owner = outer._owner
+            inherited = True
+        self._tokens.append((_cv_ctx.set(self), owns, inherited))
+        if self._is_request_ctx and self._session is None and self.app._eager_session():
             self._session = self.app._open_session(self.request)
 
     def pop(self, exc: BaseException | None = _sentinel) -> None:  # type: ignore[assignment]
-        """Run the teardown callbacks and unbind this context.
+        """Unbind this context, running teardown callbacks as Flask does.
 
-        Every teardown callback runs even if one raises; the first error is re-raised
-        after all ran and the context is unbound.
+        The request's teardown_request callbacks run when the last push of a request
+        context is popped; teardown_appcontext callbacks when the app context this push
+        created is popped.
         """
         if not self._tokens:
             raise RuntimeError(f"Popped wrong context. ({self!r} was not pushed)")
         if exc is _sentinel:
             exc = sys.exc_info()[1]
-        token, owns = self._tokens[-1]
+        last = len(self._tokens) == 1
+        token, owns, inherited = self._tokens[-1]
         try:
-            if self.request is not None:
+            if last and self._is_request_ctx:
                 self.app.do_teardown_request(exc)
                 close = getattr(self.request, "close", None)
                 if close is not None:
                     close()
         finally:
             try:
-                if owns:
+                if owns and (self._is_request_ctx or last):
                     self.app.do_teardown_appcontext(exc)
             finally:
                 self._tokens.pop()
                 current = _cv_ctx.get(None)
                 _cv_ctx.reset(token)
+                if inherited:
+                    self.request = None
+                    self._owner = self
                 if current is not self:
                     raise AssertionError(
                         f"Popped wrong context. ({current!r} instead of {self!r})"
                     )
-
-    def copy(self) -> AppContext:
-        """A new context for the same app and request, sharing ``g``."""
-        ctx = type(self)(self.app, self.request)
-        ctx._g = self._g
-        ctx._session = self._session
-        return ctx
 
     def __enter__(self) -> AppContext:
         self.push()
@@ -218,15 +227,27 @@ class AppContext:
         self.pop(exc_value)
 
     def __repr__(self) -> str:
-        if self.request is None:
-            return f"<{type(self).__name__} of {self.app.name!r}>"
-        return (
-            f"<{type(self).__name__} {self.request.url!r}"
-            f" [{self.request.method}] of {self.app.name}>"
-        )
+        return f"<{type(self).__name__} of {self.app.name!r}>"
 
 
-RequestContext = AppContext
+class RequestContext(AppContext):
+    """An app context carrying a request: what the dispatcher binds per request."""
+
+    __slots__ = ()
+
+    def copy(self) -> RequestContext:
+        """A new context for the same request and session (its own ``g`` when pushed).
+
+        Flask parity: used by ``copy_current_request_context`` to hand the request to
+        another thread or task.
+        """
+        ctx = type(self)(self.app, self.request)
+        ctx._session = self._owner._session
+        return ctx
+
+    def __repr__(self) -> str:
+        request = self.request
+        return f"<{type(self).__name__} {request.url!r} [{request.method}] of {self.app.name}>"
 
 
 def has_app_context() -> bool:
@@ -251,9 +272,10 @@ def after_this_request(f: T_callable) -> T_callable:
             "'after_this_request' can only be used when a request"
             " context is active, such as in a view function."
         )
-    if ctx._after_request_functions is None:
-        ctx._after_request_functions = []
-    ctx._after_request_functions.append(f)
+    owner = ctx._owner
+    if owner._after_request_functions is None:
+        owner._after_request_functions = []
+    owner._after_request_functions.append(f)
     return f
 
 
@@ -268,7 +290,7 @@ def copy_current_request_context(f: T_callable) -> T_callable:
             "'copy_current_request_context' can only be used when a"
             " request context is active, such as in a view function."
         )
-    ctx = ctx.copy()
+    ctx = ctx._owner.copy()
 
     def wrapper(*args: t.Any, **kwargs: t.Any) -> t.Any:
         with ctx:

@@ -23,7 +23,7 @@ import typing as t
 if t.TYPE_CHECKING:
     from veloce.app import Veloce
     from veloce.core.concurrency import Lane, LanePool
-    from veloce.core.plan import Call, RoutePlan
+    from veloce.core.plan import RoutePlan
     from veloce.core.response import Response
     from veloce.ctx import AppContext
 
@@ -52,14 +52,11 @@ def run_on_lane(
         except Exception as e:
             error = e
             return _handle_exception_on_lane(app, ctx, plan, loop, e)
-    except BaseException as e:
-        error = e
-        raise
+        except BaseException as e:
+            error = e
+            raise
     finally:
-        if ctx._defer_teardown:
-            ctx._deferred_error = error
-        else:
-            _teardown_on_lane(app, ctx, plan, loop, error)
+        _teardown_on_lane(app, ctx, plan, loop, error)
 
 
 def _full_dispatch_on_lane(
@@ -140,15 +137,14 @@ def _teardown_on_lane(
     loop: asyncio.AbstractEventLoop,
     error: BaseException | None,
 ) -> None:
-    errors: list[BaseException] = []
-    teardowns: tuple[Call, ...] = (*plan.hooks.teardown, *app._appcontext_teardowns)
-    for fn, is_async in teardowns:
-        try:
+    # Flask 3.1: a raising teardown_request callback stops the ones after it, and the
+    # teardown_appcontext callbacks still run (they are in the app context's pop).
+    try:
+        for fn, is_async in plan.hooks.teardown:
             _call_from_lane(loop, fn, is_async, error)
-        except BaseException as exc:  # noqa: BLE001 - every teardown runs; raised below
-            errors.append(exc)
-    if errors:
-        raise errors[0]
+    finally:
+        for fn, is_async in app._appcontext_teardowns:
+            _call_from_lane(loop, fn, is_async, error)
 
 
 # -- on the event loop ---------------------------------------------------------------
@@ -193,15 +189,12 @@ async def run_on_loop(app: Veloce, ctx: AppContext, plan: RoutePlan) -> Response
         except Exception as e:
             error = e
             return await _handle_exception_on_loop(app, ctx, plan, stages, e)
-    except BaseException as e:
-        error = e
-        raise
+        except BaseException as e:
+            error = e
+            raise
     finally:
         try:
-            if ctx._defer_teardown:
-                ctx._deferred_error = error
-            else:
-                await _teardown_on_loop(app, ctx, plan, stages, error)
+            await _teardown_on_loop(app, ctx, plan, stages, error)
         finally:
             stages.release()
 
@@ -284,12 +277,9 @@ async def _teardown_on_loop(
     stages: LoopStages,
     error: BaseException | None,
 ) -> None:
-    errors: list[BaseException] = []
-    teardowns: tuple[Call, ...] = (*plan.hooks.teardown, *app._appcontext_teardowns)
-    for fn, is_async in teardowns:
-        try:
+    try:
+        for fn, is_async in plan.hooks.teardown:
             await stages.call(fn, is_async, error)
-        except BaseException as exc:  # noqa: BLE001 - every teardown runs; raised below
-            errors.append(exc)
-    if errors:
-        raise errors[0]
+    finally:
+        for fn, is_async in app._appcontext_teardowns:
+            await stages.call(fn, is_async, error)

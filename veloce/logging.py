@@ -12,7 +12,7 @@ import logging
 import sys
 import typing as t
 
-__all__ = ["create_logger", "default_handler", "has_level_handler"]
+__all__ = ["create_logger", "default_handler", "has_level_handler", "wsgi_errors_stream"]
 
 
 class _StderrStream:
@@ -38,7 +38,11 @@ def has_level_handler(logger: logging.Logger) -> bool:
     return False
 
 
-default_handler = logging.StreamHandler(_StderrStream())  # type: ignore[arg-type]
+#: Where the default handler writes: ``sys.stderr``, looked up at each write (ASGI has
+#: no ``wsgi.errors`` stream).
+wsgi_errors_stream = _StderrStream()
+
+default_handler = logging.StreamHandler(wsgi_errors_stream)  # type: ignore[arg-type]
 default_handler.setFormatter(
     logging.Formatter("[%(asctime)s] %(levelname)s in %(module)s: %(message)s")
 )

@@ -1,9 +1,9 @@
 """``stream_with_context``: keep the request context for a streamed response body.
 
 A streamed body is iterated after the view returned, when the request context is
-normally gone. Wrapping the generator binds the request's context around every step
-and postpones the request's teardown (teardown_request / teardown_appcontext) until
-the stream is finished or closed, as Flask does.
+gone. Wrapping the generator binds the request's context around every step. As in
+Flask 3.1, the request's teardown callbacks run when the view's response is ready and
+run once more when the stream ends (Flask re-pushes the contexts for the stream).
 
 Flask parity: accepts a generator (sync or async), an iterable, or a generator
 function (used as a decorator).
@@ -35,6 +35,7 @@ def _bound_ctx() -> t.Any:
 
 
 def _sync_stream(ctx: t.Any, iterator: t.Iterator[t.Any]) -> t.Iterator[t.Any]:
+    error: BaseException | None = None
     try:
         while True:
             token = _cv_ctx.set(ctx)
@@ -42,6 +43,9 @@ def _sync_stream(ctx: t.Any, iterator: t.Iterator[t.Any]) -> t.Iterator[t.Any]:
                 item = next(iterator)
             except StopIteration:
                 return
+            except BaseException as e:
+                error = e
+                raise
             finally:
                 _cv_ctx.reset(token)
             yield item
@@ -51,12 +55,13 @@ def _sync_stream(ctx: t.Any, iterator: t.Iterator[t.Any]) -> t.Iterator[t.Any]:
             close = getattr(iterator, "close", None)
             if close is not None:
                 close()
-            ctx.app._finish_deferred_teardown(ctx)
         finally:
             _cv_ctx.reset(token)
+            ctx.app._stream_teardown(ctx, error)
 
 
 async def _async_stream(ctx: t.Any, iterator: t.AsyncIterator[t.Any]) -> t.AsyncIterator[t.Any]:
+    error: BaseException | None = None
     try:
         while True:
             token = _cv_ctx.set(ctx)
@@ -64,6 +69,9 @@ async def _async_stream(ctx: t.Any, iterator: t.AsyncIterator[t.Any]) -> t.Async
                 item = await iterator.__anext__()
             except StopAsyncIteration:
                 return
+            except BaseException as e:
+                error = e
+                raise
             finally:
                 _cv_ctx.reset(token)
             yield item
@@ -73,9 +81,9 @@ async def _async_stream(ctx: t.Any, iterator: t.AsyncIterator[t.Any]) -> t.Async
             aclose = getattr(iterator, "aclose", None)
             if aclose is not None:
                 await aclose()
-            await ctx.app._finish_deferred_teardown_async(ctx)
         finally:
             _cv_ctx.reset(token)
+            await ctx.app._stream_teardown_async(ctx, error)
 
 
 def stream_with_context(generator_or_function: t.Any) -> t.Any:
@@ -98,7 +106,6 @@ def stream_with_context(generator_or_function: t.Any) -> t.Any:
 
         return decorator
     ctx = _bound_ctx()
-    ctx._defer_teardown = True
     if hasattr(generator_or_function, "__anext__") or hasattr(
         generator_or_function, "__aiter__"
     ):

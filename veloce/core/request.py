@@ -74,6 +74,9 @@ class Request(RequestBody, RequestHeaderAttributes):
         "_ct",
         "_host",
         "__weakref__",
+        # Flask code sets its own attributes on the request (``request.user = ...``);
+        # the instance dict is only allocated when that happens.
+        "__dict__",
     )
 
     parameter_storage_class: type[MultiDict[str, t.Any]] = ImmutableMultiDict

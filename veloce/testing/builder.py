@@ -70,7 +70,7 @@ def build_request(
     environ_base: Mapping[str, t.Any] | None = None,
     environ_overrides: Mapping[str, t.Any] | None = None,
     json_dumps: t.Callable[[t.Any], str] = _json.dumps,
-    client: tuple[str, int] = DEFAULT_CLIENT,
+    client: tuple[str, int] | None = DEFAULT_CLIENT,
     files: t.Any = None,
 ) -> TestRequest:
     """Build the ASGI scope and body for one test request.
@@ -223,7 +223,7 @@ def assemble_scope(
     raw_path: str,
     query_string: bytes,
     headers: list[tuple[str, str]],
-    client: tuple[str, int] = DEFAULT_CLIENT,
+    client: tuple[str, int] | None = DEFAULT_CLIENT,
 ) -> dict[str, t.Any]:
     """The HTTP scope a server would build; ``raw_path`` excludes ``root_path``.
 
@@ -269,11 +269,13 @@ def _set_header(scope: dict[str, t.Any], key: str, value: t.Any, *, override: bo
 
 
 def _set_remote_addr(scope: dict[str, t.Any], value: t.Any) -> None:
-    scope["client"] = (value, scope["client"][1])
+    client = scope["client"] or DEFAULT_CLIENT
+    scope["client"] = (value, client[1])
 
 
 def _set_remote_port(scope: dict[str, t.Any], value: t.Any) -> None:
-    scope["client"] = (scope["client"][0], int(value))
+    client = scope["client"] or DEFAULT_CLIENT
+    scope["client"] = (client[0], int(value))
 
 
 def _set_scheme(scope: dict[str, t.Any], value: t.Any) -> None:

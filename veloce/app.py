@@ -507,10 +507,34 @@ class Veloce(RequestLifecycle, URLBuilding, ErrorHandling, Scaffold):
         """Teardown again when a ``stream_with_context`` sync stream ends (Flask 3.1).
 
         Flask re-pushes the contexts around the streamed body, so popping them at the
-        end runs the teardown callbacks a second time.
+        end runs the teardown callbacks a second time. A sync stream is consumed on
+        the event loop, where an async callback cannot be waited for: it is scheduled
+        as a task instead.
         """
-        ctx.push()
-        ctx.pop(exc)
+        try:
+            loop: asyncio.AbstractEventLoop | None = asyncio.get_running_loop()
+        except RuntimeError:
+            loop = None
+
+        def call(fn: t.Callable[..., t.Any], is_async: bool) -> None:
+            if not is_async:
+                fn(exc)
+            elif loop is None:
+                self.ensure_sync(fn)(exc)
+            else:
+                loop.create_task(fn(exc))
+
+        blueprints = tuple(ctx.request.blueprints) if ctx.request is not None else ()
+        token = _cv_ctx.set(ctx)
+        try:
+            try:
+                for fn, is_async in self._hook_plan(blueprints).teardown:
+                    call(fn, is_async)
+            finally:
+                for fn, is_async in self._appcontext_teardowns:
+                    call(fn, is_async)
+        finally:
+            _cv_ctx.reset(token)
 
     async def _stream_teardown_async(self, ctx: AppContext, exc: BaseException | None) -> None:
         """The async-stream counterpart of :meth:`_stream_teardown` (awaits async hooks)."""

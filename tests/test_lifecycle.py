@@ -42,9 +42,11 @@ def test_test_request_context_builds_a_request_without_running_hooks(app: Veloce
 
 def test_test_request_context_uses_server_name_and_positional_arguments(app: Veloce) -> None:
     app.config.update(SERVER_NAME="example.com", APPLICATION_ROOT="/app")
-    with app.test_request_context("/x", "https://other.org/base", "a=1", "PUT"):
+    with app.test_request_context("/x", "https://other.org/base", None, None, "a=1", "PUT"):
         assert request.url == "https://other.org/base/x?a=1"
         assert request.method == "PUT"
+    with app.test_request_context("/x", None, "api", "https"):
+        assert request.url == "https://api.example.com/app/x"
     with app.test_request_context("/x"):
         assert request.url == "http://example.com/app/x"
 

@@ -73,9 +73,8 @@ class RequestLifecycle:
         """A request context for an ASGI scope: routed, but no hook has run."""
         request = self.request_class(dict(scope), body, self)  # type: ignore[attr-defined]
         try:
-            rule, args = self.url_map.match(  # type: ignore[attr-defined]
-                request.path, request.method, request.query_string
-            )
+            adapter = self.create_url_adapter(request)  # type: ignore[attr-defined]
+            rule, args = adapter.match(return_rule=True)
         except HTTPException as e:
             request.routing_exception = absolute_redirect(request, e)
         else:
@@ -96,9 +95,20 @@ class RequestLifecycle:
 
         if "body" in kwargs:
             kwargs["data"] = kwargs.pop("body")
-        names = ("path", "base_url", "query_string", "method")
+        # Flask's EnvironBuilder(app, path, base_url, subdomain, url_scheme, *rest),
+        # where *rest are Werkzeug's (query_string, method, input_stream, content_type).
+        names = (
+            "path",
+            "base_url",
+            "subdomain",
+            "url_scheme",
+            "query_string",
+            "method",
+            "input_stream",
+            "content_type",
+        )
         if len(args) > len(names):
-            raise TypeError("test_request_context() takes at most 4 positional arguments")
+            raise TypeError(f"test_request_context() takes at most {len(names)} positional arguments")
         kwargs.update(zip(names, args))
         path = kwargs.pop("path", "/")
         method = kwargs.pop("method", "GET")

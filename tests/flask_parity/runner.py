@@ -26,6 +26,13 @@ A case (an entry of an app module's ``CASES``) is a JSON-like dict:
 * ``raw_body``: compare a JSON body as text (bytes-level parity, key order).
 * ``headers``: more response header names to record.
 * ``header_names``: also record the response header names as spelled (sorted).
+* ``config``: ``{"KEY": value}`` set on ``app.config`` for this case only (the previous
+  values, or the keys' absence, are restored afterwards), the way Flask test suites
+  flip ``TRAP_HTTP_EXCEPTIONS`` or ``PROPAGATE_EXCEPTIONS`` between tests.
+* ``call``: instead of a request, call the app module's function of that name with no
+  arguments and record what it returns (``{"result": ...}``, made JSON-like) or raises.
+  For behaviour outside the HTTP path: ``app.test_request_context(...)``,
+  ``app.app_context()``, ``with client:``, ``Config`` loaders.
 
 The output is ``{"framework", "app_classes", "areas": {area: {"error", "records"}}}``.
 """
@@ -56,6 +63,7 @@ FRAMEWORKS = ("flask", "veloce")
 APPS_PACKAGE = "tests.flask_parity.apps"
 REPO = Path(__file__).resolve().parents[2]
 _STEP_KEYS = ("method", "path", "kwargs", "files", "raw_data")
+_MISSING = object()
 
 
 def _file_tuple(spec: list[str]) -> tuple[t.Any, ...]:
@@ -141,8 +149,36 @@ def _send(client: t.Any, app: t.Any, step: t.Mapping[str, t.Any],
     return record
 
 
-def run_case(app: t.Any, case: t.Mapping[str, t.Any]) -> dict[str, t.Any]:
-    """Send one case through a fresh test client and return its record."""
+def _jsonable(value: t.Any) -> t.Any:
+    """``value`` as JSON data; what JSON cannot hold is named by its type."""
+
+    def unjsonable(obj: t.Any) -> t.Any:
+        if isinstance(obj, (set, frozenset)):
+            return sorted(obj, key=repr)
+        if isinstance(obj, bytes):
+            return {"bytes": obj.decode("latin-1")}
+        return {"unjsonable": type(obj).__name__}
+
+    return json.loads(json.dumps(value, default=unjsonable, sort_keys=True))
+
+
+def _call(module: t.Any, case: t.Mapping[str, t.Any]) -> dict[str, t.Any]:
+    function = getattr(module, case["call"])
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            record: dict[str, t.Any] = {"result": _jsonable(function())}
+        except Exception as exc:
+            record = {"exception": normalize_exception(exc)}
+    record["warnings"] = [
+        {"category": w.category.__name__, "message": str(w.message)}
+        for w in caught
+        if not issubclass(w.category, ResourceWarning)
+    ]
+    return record
+
+
+def _run_requests(app: t.Any, case: t.Mapping[str, t.Any]) -> dict[str, t.Any]:
     client = app.test_client(**(case.get("client_kwargs") or {}))
     try:
         for name, value in (case.get("client_cookies") or {}).items():
@@ -157,6 +193,29 @@ def run_case(app: t.Any, case: t.Mapping[str, t.Any]) -> dict[str, t.Any]:
             close()
 
 
+def run_case(app: t.Any, case: t.Mapping[str, t.Any], module: t.Any = None) -> dict[str, t.Any]:
+    """Run one case (requests through a fresh test client, or a ``call``); its record.
+
+    Args:
+        app: The app under test.
+        case: The case description (see the module docstring).
+        module: The app module, where ``call`` cases find their function.
+    """
+    overrides = case.get("config") or {}
+    saved = {key: app.config.get(key, _MISSING) for key in overrides}
+    app.config.update(overrides)
+    try:
+        if "call" in case:
+            return _call(module, case)
+        return _run_requests(app, case)
+    finally:
+        for key, value in saved.items():
+            if value is _MISSING:
+                app.config.pop(key, None)
+            else:
+                app.config[key] = value
+
+
 def run_area(area: str) -> dict[str, t.Any]:
     """Import ``apps/<area>.py`` and run all its cases."""
     try:
@@ -167,7 +226,7 @@ def run_area(area: str) -> dict[str, t.Any]:
     records: dict[str, t.Any] = {}
     for case in module.CASES:
         try:
-            records[case["id"]] = run_case(module.app, case)
+            records[case["id"]] = run_case(module.app, case, module)
         except Exception as exc:  # a harness-level failure, not a response
             records[case["id"]] = {"runner_error": normalize_exception(exc),
                                    "traceback": traceback.format_exc()}

@@ -425,3 +425,22 @@ def test_debug_page_never_in_production_mode(app: Veloce) -> None:
         response = client.get("/explode")
     assert response.status_code == 500
     assert "secret detail" not in response.text
+
+
+def test_sync_decorator_around_an_async_view(app: Veloce, client) -> None:
+    import functools
+
+    def passthrough(view):
+        @functools.wraps(view)
+        def wrapper(*args, **kwargs):
+            return view(*args, **kwargs)
+
+        return wrapper
+
+    @app.route("/wrapped/<int:n>")
+    @passthrough
+    async def wrapped(n):
+        await asyncio.sleep(0)
+        return f"async result {n}"
+
+    assert client.get("/wrapped/4").data == b"async result 4"

@@ -14,6 +14,7 @@ Serve it with ``uvicorn module:app``; test it with ``app.test_client()``.
 """
 
 from .app import Veloce as Veloce
+from .blueprints import Blueprint as Blueprint
 from .config import Config as Config
 from .core.exceptions import BuildError as BuildError
 from .core.exceptions import HTTPException as HTTPException
@@ -39,6 +40,10 @@ from .helpers import make_response as make_response
 from .helpers import redirect as redirect
 from .helpers import url_for as url_for
 from .json import jsonify as jsonify
+from .middleware.base import BaseHTTPMiddleware as BaseHTTPMiddleware
+from .middleware.base import Middleware as Middleware
+from .middleware.sessions import ServerSessionMiddleware as ServerSessionMiddleware
+from .middleware.sessions import SessionMiddleware as SessionMiddleware
 from .security.passwords import constant_time_compare as constant_time_compare
 from .security.passwords import hash_password as hash_password
 from .security.passwords import hash_password_async as hash_password_async
@@ -50,7 +55,11 @@ from .security.signing import BadSignature as BadSignature
 from .security.signing import BadTimeSignature as BadTimeSignature
 from .security.signing import Signer as Signer
 from .sessions import Session as Session
+from .stores.base import SessionStore as SessionStore
+from .stores.memory import InMemorySessionStore as InMemorySessionStore
 from .streaming import stream_with_context as stream_with_context
+from .views import MethodView as MethodView
+from .views import View as View
 
 __version__ = "0.1.0"
 

@@ -23,11 +23,13 @@ from contextvars import copy_context
 from datetime import timedelta
 from functools import cached_property
 
+from veloce.app_blueprints import BlueprintRegistry
 from veloce.app_errors import ErrorHandling
 from veloce.app_lifecycle import RequestLifecycle, absolute_redirect
+from veloce.app_middleware import MiddlewareRegistry
 from veloce.app_urls import URLBuilding
 from veloce.config import DEFAULT_CONFIG, Config, ConfigAttribute
-from veloce.core.asgi import content_length, reject_websocket, route_path
+from veloce.core.asgi import content_length, reject_websocket
 from veloce.core.body import read_body
 from veloce.core.concurrency import LanePool
 from veloce.core.context import _cv_ctx
@@ -52,6 +54,7 @@ from veloce.sessions import SecureCookieSessionInterface, SessionInterface
 from veloce.utils import find_instance_path
 
 if t.TYPE_CHECKING:
+    from veloce.blueprints import Blueprint
     from veloce.testing import AsyncTestClient, TestClient
 
 __all__ = ["Veloce"]
@@ -66,7 +69,9 @@ def _make_timedelta(value: timedelta | int | None) -> timedelta | None:
     return timedelta(seconds=value)
 
 
-class Veloce(RequestLifecycle, URLBuilding, ErrorHandling, Scaffold):
+class Veloce(
+    MiddlewareRegistry, BlueprintRegistry, RequestLifecycle, URLBuilding, ErrorHandling, Scaffold
+):
     """A Flask-shaped application that is an ASGI callable.
 
     Args:
@@ -169,6 +174,11 @@ class Veloce(RequestLifecycle, URLBuilding, ErrorHandling, Scaffold):
         self._before_first_request_funcs: list[t.Callable[..., t.Any]] = []
         self._first_request_pending = False
         self._first_request_lock: asyncio.Lock | None = None
+        self._session_at_push = False
+        self._blueprints: dict[str, Blueprint] = {}
+        self._template_filters: dict[str, t.Callable[..., t.Any]] = {}
+        self._template_tests: dict[str, t.Callable[..., t.Any]] = {}
+        self._template_globals: dict[str, t.Callable[..., t.Any]] = {}
 
     # -- identity and configuration --------------------------------------------------
 
@@ -353,6 +363,8 @@ class Veloce(RequestLifecycle, URLBuilding, ErrorHandling, Scaffold):
             endpoint = rule.endpoint
             if endpoint not in self._plans:
                 self._plans[endpoint] = self._build_route_plan(rule)
+        self._compose_middleware()
+        self._session_at_push = self._eager_session()
         self._frozen = True
 
     def _hook_plan(self, blueprints: tuple[str, ...]) -> HookPlan:
@@ -415,6 +427,10 @@ class Veloce(RequestLifecycle, URLBuilding, ErrorHandling, Scaffold):
 
     async def __call__(self, scope: t.Any, receive: t.Any, send: t.Any) -> None:
         """The ASGI application: ``http`` and ``lifespan`` scopes."""
+        if self._asgi_stack is not None and self._enter_asgi_stack(scope):
+            # ASGI middleware registered: go through it; it calls back in here.
+            await self._asgi_stack(scope, receive, send)
+            return
         kind = scope["type"]
         if kind == "http":
             if not self._frozen:
@@ -432,9 +448,7 @@ class Veloce(RequestLifecycle, URLBuilding, ErrorHandling, Scaffold):
         rule = None
         args = None
         try:
-            rule, args = self.url_map.match(
-                route_path(scope), scope["method"], scope["query_string"]
-            )
+            rule, args = self._match_scope(scope)
         except HTTPException as e:
             routing_exception = e
         limit = self.config["MAX_CONTENT_LENGTH"]
@@ -447,6 +461,9 @@ class Veloce(RequestLifecycle, URLBuilding, ErrorHandling, Scaffold):
             if routing_exception is None:
                 routing_exception = e
         request = self.request_class(scope, body, self)
+        trusted_hosts = self.config["TRUSTED_HOSTS"]
+        if trusted_hosts is not None:
+            request.trusted_hosts = trusted_hosts
         if rule is not None:
             request.url_rule = rule
             request.view_args = args
@@ -466,7 +483,9 @@ class Veloce(RequestLifecycle, URLBuilding, ErrorHandling, Scaffold):
                 if preserve is not None:
                     preserve(ctx)
             try:
-                if plan.on_lane:
+                if self._pipeline is not None:
+                    response = await self._run_pipeline(ctx, plan)
+                elif plan.on_lane:
                     pool = self._lane_pool
                     lane = await pool.acquire()
                     try:
@@ -588,8 +607,14 @@ class Veloce(RequestLifecycle, URLBuilding, ErrorHandling, Scaffold):
             session = ctx._session = self._open_session(request)
             if not session.permanent:
                 return
-        if not interface.is_null_session(session):
-            interface.save_session(self, session, response)
+        if interface.is_null_session(session):
+            return
+        request = ctx.request
+        state = request.scope.get("state") if request is not None else None
+        if state and state.get("session") is session:
+            # A session middleware published it (scope["state"]["session"]): it saves it.
+            return
+        interface.save_session(self, session, response)
 
     # -- responses -------------------------------------------------------------------
 
@@ -638,8 +663,10 @@ class Veloce(RequestLifecycle, URLBuilding, ErrorHandling, Scaffold):
     def make_default_options_response(self) -> Response:
         """The automatic OPTIONS answer: empty body, ``Allow`` listing the methods."""
         ctx = _cv_ctx.get(None)
-        path = ctx.request.path if ctx is not None and ctx.request is not None else "/"
-        methods = self.url_map.allowed_methods(path)
+        if ctx is not None and ctx.request is not None:
+            methods = self._request_adapter(ctx.request).allowed_methods()
+        else:
+            methods = self.url_map.allowed_methods("/")
         response = self.response_class()
         response.headers["Allow"] = ", ".join(methods)
         return response

@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import typing as t
+from types import CoroutineType
 
 if t.TYPE_CHECKING:
     from veloce.app import Veloce
@@ -48,6 +49,8 @@ def run_on_lane(
     error: BaseException | None = None
     try:
         try:
+            if app._session_at_push and ctx._session is None:
+                ctx._session = app._open_session(ctx.request)
             return _full_dispatch_on_lane(app, ctx, plan, loop)
         except Exception as e:
             error = e
@@ -79,6 +82,10 @@ def _full_dispatch_on_lane(
                 if plan.request_param is not None:
                     args = {**args, plan.request_param: request}
                 rv = plan.view(**args)  # type: ignore[misc]
+                if type(rv) is CoroutineType:
+                    # A sync wrapper (a decorator) around an async view: finish it on
+                    # the loop, as Flask's async support does.
+                    rv = asyncio.run_coroutine_threadsafe(rv, loop).result()
     except Exception as e:
         rv = _handle_user_exception_on_lane(app, ctx, plan, loop, e)
     return _finalize_on_lane(app, ctx, plan, loop, rv, False)
@@ -185,6 +192,8 @@ async def run_on_loop(app: Veloce, ctx: AppContext, plan: RoutePlan) -> Response
     error: BaseException | None = None
     try:
         try:
+            if app._session_at_push and ctx._session is None:
+                ctx._session = await stages.call(app._open_session, False, ctx.request)
             return await _full_dispatch_on_loop(app, ctx, plan, stages)
         except Exception as e:
             error = e

@@ -23,7 +23,10 @@ def _request_ctx() -> t.Any:
     ctx = _cv_ctx.get(None)
     if ctx is None or ctx.request is None:
         raise RuntimeError(_no_req_msg)
-    return ctx
+    # An app context pushed inside a request shares that request's state (session,
+    # flashes cache) through its owner, the request context. A context object
+    # without ``_owner`` (a stand-in) is taken as its own owner.
+    return getattr(ctx, "_owner", ctx)
 
 
 def flash(message: str, category: str = "message") -> None:

@@ -48,7 +48,8 @@ def setupmethod(f: T_callable) -> T_callable:
 
 def _endpoint_from_view_func(view_func: t.Callable[..., t.Any] | None) -> str:
     if view_func is None:
-        raise TypeError("expected view func if endpoint is not provided.")
+        # Flask parity: Flask asserts here, so callers catching AssertionError work.
+        raise AssertionError("expected view func if endpoint is not provided.")
     return view_func.__name__
 
 

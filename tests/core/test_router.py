@@ -546,3 +546,35 @@ def test_random_builds_match_werkzeug(rules, values, endpoint, method):
     adapter = pair.wmap.bind("localhost")
     expected = outcome(lambda: adapter.build(endpoint, values, method))
     assert outcome(lambda: pair.map.build(endpoint, values, method)) == expected
+
+
+# Segments that overlap in many ways: several converters in one segment, static text
+# around converters, converters with arguments. Werkzeug orders them by static parts,
+# then converter weights, then registration; the winner must be the same.
+OVERLAP_KINDS = [
+    "a", "a-b", "<{v}>", "<{v}>-<{v}x>", "a-<{v}>", "<{v}>-b", "<int:{v}>",
+    "<int(signed=True):{v}>", "<int:{v}>-<int:{v}x>", "<uuid:{v}>", "<path:{v}>", "x<{v}>y",
+    "<float:{v}>", "<any(a, 'a-b'):{v}>", "<{v}>.<{v}x>", "<string(minlength=3):{v}>",
+]
+OVERLAP_SEGMENTS = [
+    "a", "b", "a-b", "1-2", "-1", "1", "xay", "x1y", "1.5", "a.b", "abc", "", "a-b-c",
+    "12345678-1234-5678-1234-567812345678",
+]
+
+
+@settings(max_examples=300, deadline=None, database=None,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(
+    rules=st.lists(st.tuples(st.lists(st.sampled_from(OVERLAP_KINDS), min_size=1, max_size=3),
+                             st.booleans()), min_size=2, max_size=10),
+    paths=st.lists(st.tuples(st.lists(st.sampled_from(OVERLAP_SEGMENTS), min_size=1,
+                                      max_size=4), st.booleans()), min_size=1, max_size=10),
+)
+def test_random_overlapping_rules_pick_werkzeugs_winner(rules, paths):
+    specs = [
+        (_rule_string(segments, trailing), {"endpoint": f"e{i}"})
+        for i, (segments, trailing) in enumerate(rules)
+    ]
+    pair = Pair(specs)
+    for segments, trailing in paths:
+        pair.check(_rule_string(segments, trailing), "GET")

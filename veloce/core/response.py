@@ -22,6 +22,7 @@ from veloce.core._response_headers import ResponseHeadersMixin, content_type_for
 from veloce.core._response_helpers import ResponseHelpersMixin, ResponseStream
 from veloce.core._wire import aencode_chunks, encode_chunks, wire_headers
 from veloce.core.headers import Headers
+from veloce.core.context import current_app_or_none
 from veloce.core.status import status_line
 
 __all__ = ["Response", "ResponseStream", "redirect"]
@@ -85,7 +86,16 @@ class Response(ResponseHelpersMixin, ResponseHeadersMixin):
     default_cookie_samesite: str | None = "Lax"
     automatically_set_content_length = True
     implicit_sequence_conversion = True
-    max_cookie_size = 4093
+    @property
+    def max_cookie_size(self) -> int:
+        """Set-Cookie values longer than this warn: the app's ``MAX_COOKIE_SIZE``.
+
+        Flask parity: read from the current app's config (4093 outside an app).
+        """
+        app = current_app_or_none()
+        if app is None:
+            return 4093
+        return int(app.config["MAX_COOKIE_SIZE"])
 
     response: t.Any
     direct_passthrough: bool

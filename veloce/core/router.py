@@ -10,9 +10,11 @@ dict lookup.
 
 Flask parity: results (winner, arguments, 404/405/308, trailing-slash and
 merge-slashes redirects, ``redirect_defaults``, building, escaping, ``BuildError``
-text) are those of Werkzeug 3.1's ``Map``/``MapAdapter``. Differences: ``match`` takes
-the method and host explicitly instead of a bound adapter, redirect targets are
-relative (path + query) and callable ``redirect_to`` receives the map, not an adapter.
+text) are those of Werkzeug 3.1's ``Map``/``MapAdapter``. ``Map.match`` takes the
+method and host explicitly; without an adapter its redirect targets are relative
+(path + query) and a callable ``redirect_to`` receives the map. ``Map.bind`` (or
+``veloce.core.hosts.bind_to_scope``) gives a Werkzeug-shaped ``MapAdapter`` whose
+redirects and URLs are absolute where Werkzeug's are.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import bisect
 import difflib
 import re
 import typing as t
+from pprint import pformat
 from urllib.parse import quote, urljoin
 
 from veloce.core.converters import DEFAULT_CONVERTERS, PATH_SAFE, ValidationError
@@ -32,6 +35,7 @@ from veloce.core.exceptions import (
     NotFound,
     RequestRedirect,
 )
+from veloce.core.hosts import MapAdapter, bind
 from veloce.core.rules import Rule, parse_rule_template
 
 if t.TYPE_CHECKING:
@@ -166,9 +170,14 @@ def _walk(
     return None
 
 
-def _redirect_target(path: str, query_string: bytes | str) -> str:
-    """Relative redirect URL: the percent-encoded path plus the request's query."""
+def _redirect_target(path: str, query_string: bytes | str, adapter: MapAdapter | None) -> str:
+    """Redirect URL: the percent-encoded path plus the request's query.
+
+    Relative without an adapter, else absolute under the adapter's host and script root.
+    """
     url = "/" + quote(path, safe=PATH_SAFE).lstrip("/")
+    if adapter is not None:
+        return adapter.make_redirect_url(url, query_string)
     return _with_query(url, query_string)
 
 
@@ -336,7 +345,29 @@ class Map:
         return any(wanted.issubset(rule.arguments) for rule in self._rules_by_endpoint[endpoint])
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}({list(self.iter_rules())!r})"
+        return f"{type(self).__name__}({pformat(list(self.iter_rules()))})"
+
+    # -- binding ---------------------------------------------------------------------------
+
+    def bind(
+        self,
+        server_name: str,
+        script_name: str | None = None,
+        subdomain: str | None = None,
+        url_scheme: str = "http",
+        default_method: str = "GET",
+        path_info: str | None = None,
+        query_args: t.Mapping[str, t.Any] | str | None = None,
+    ) -> MapAdapter:
+        """A :class:`~veloce.core.hosts.MapAdapter` for this map on ``server_name``.
+
+        Flask parity: Werkzeug's ``Map.bind``; the adapter matches and builds
+        absolute URLs (external URLs, other subdomains, redirect targets).
+        """
+        return bind(
+            self, server_name, script_name, subdomain, url_scheme, default_method,
+            path_info, query_args,
+        )
 
     # -- matching ------------------------------------------------------------------------
 
@@ -349,6 +380,7 @@ class Map:
         *,
         subdomain: str | None = None,
         websocket: bool = False,
+        adapter: MapAdapter | None = None,
     ) -> tuple[Rule, dict[str, t.Any]]:
         """Find the rule for a decoded request path and return it with its arguments.
 
@@ -360,13 +392,16 @@ class Map:
             subdomain: Current subdomain when subdomain matching is used; defaults to
                 the map's ``default_subdomain``.
             websocket: Match WebSocket rules instead of HTTP ones.
+            adapter: The binding (host, script root, scheme) redirect targets are made
+                absolute with; a callable ``redirect_to`` receives it.
 
         Raises:
             NotFound: No rule matches.
             MethodNotAllowed: Rules match the path but not the method; ``valid_methods``
                 is sorted.
             RequestRedirect: The canonical URL differs (trailing slash, merged
-                slashes, defaults, alias, ``redirect_to``); ``new_url`` is relative.
+                slashes, defaults, alias, ``redirect_to``); ``new_url`` is relative
+                unless an ``adapter`` is given.
             WebsocketMismatch: Only a rule of the other kind (HTTP/WebSocket) matches.
         """
         if self.host_matching:
@@ -382,10 +417,16 @@ class Map:
                     rule = by_method.get(method)
                     if rule is not None:
                         return rule, {}
-        return self._match_tree(path, method.upper(), query_string, domain, websocket)
+        return self._match_tree(path, method.upper(), query_string, domain, websocket, adapter)
 
     def _match_tree(
-        self, path: str, method: str, query_string: bytes | str, domain: str, websocket: bool
+        self,
+        path: str,
+        method: str,
+        query_string: bytes | str,
+        domain: str,
+        websocket: bool,
+        adapter: MapAdapter | None,
     ) -> tuple[Rule, dict[str, t.Any]]:
         parts = path.split("/")
         if parts[0] or (len(parts) > 2 and not parts[1]):
@@ -398,7 +439,7 @@ class Map:
         try:
             rule = _walk(self._root, parts, 0, values, method, websocket, miss)
         except _SlashRequired:
-            raise RequestRedirect(_redirect_target(path + "/", query_string)) from None
+            raise RequestRedirect(_redirect_target(path + "/", query_string, adapter)) from None
         if rule is None:
             if self.merge_slashes and "//" in path:
                 merged = _MULTI_SLASH_RE.sub("/", path)
@@ -406,9 +447,11 @@ class Map:
                 try:
                     rule = _walk(self._root, parts, 0, [], method, websocket, miss)
                 except _SlashRequired:
-                    raise RequestRedirect(_redirect_target(merged + "/", query_string)) from None
+                    raise RequestRedirect(
+                        _redirect_target(merged + "/", query_string, adapter)
+                    ) from None
                 if rule is not None and rule.merge_slashes is not False:
-                    raise RequestRedirect(_redirect_target(merged, query_string))
+                    raise RequestRedirect(_redirect_target(merged, query_string, adapter))
             raise self._no_match(miss)
         # As in Werkzeug, a converter rejecting its value ends the match: no other
         # rule is tried.
@@ -420,7 +463,7 @@ class Map:
                 raise self._no_match(miss) from None
         if rule._simple:
             return rule, result
-        return self._finish(rule, result, method, query_string)
+        return self._finish(rule, result, method, query_string, adapter)
 
     @staticmethod
     def _no_match(miss: set[str]) -> HTTPException:
@@ -433,26 +476,42 @@ class Map:
         return NotFound()
 
     def _finish(
-        self, rule: Rule, result: dict[str, t.Any], method: str, query_string: bytes | str
+        self,
+        rule: Rule,
+        result: dict[str, t.Any],
+        method: str,
+        query_string: bytes | str,
+        adapter: MapAdapter | None,
     ) -> tuple[Rule, dict[str, t.Any]]:
         """Apply defaults, then the redirects a matched rule can ask for."""
         if rule.defaults:
             result.update(rule.defaults)
         if self.redirect_defaults:
             if rule.alias:
-                url = self.build(rule.endpoint, result, method, append_unknown=False)
+                if adapter is None:
+                    url = self.build(rule.endpoint, result, method, append_unknown=False)
+                else:
+                    url = adapter.build(
+                        rule.endpoint, result, method, append_unknown=False, force_external=True
+                    )
                 raise RequestRedirect(_with_query(url, query_string))
             for other in rule._default_redirects:
                 if other.suitable_for(result, method):
                     result.update(other.defaults)  # type: ignore[arg-type]
-                    url = other.build_path(result)
-                    if url is not None:
-                        raise RequestRedirect(_with_query("/" + url.lstrip("/"), query_string))
+                    built = other.build(result)
+                    if built is not None:
+                        if adapter is not None:
+                            url = adapter.make_redirect_url(built[1], query_string, built[0])
+                        else:
+                            url = _with_query("/" + built[1].lstrip("/"), query_string)
+                        raise RequestRedirect(url)
         if rule.redirect_to is not None:
-            raise RequestRedirect(self._redirect_to(rule, result))
+            raise RequestRedirect(self._redirect_to(rule, result, adapter))
         return rule, result
 
-    def _redirect_to(self, rule: Rule, values: dict[str, t.Any]) -> str:
+    def _redirect_to(
+        self, rule: Rule, values: dict[str, t.Any], adapter: MapAdapter | None
+    ) -> str:
         target = rule.redirect_to
         if isinstance(target, str):
             pieces = _PLACEHOLDER_RE.split(parse_rule_template(target))
@@ -460,7 +519,9 @@ class Map:
                 pieces[k] = rule._converters[pieces[k]].to_url(values[pieces[k]])
             url = "".join(pieces)
         else:
-            url = target(self, **values)  # type: ignore[misc]
+            url = target(self if adapter is None else adapter, **values)  # type: ignore[misc]
+        if adapter is not None:
+            return adapter.redirect_to_url(url)
         joined = urljoin(_BASE + "/", url)
         return joined[len(_BASE) :] if joined.startswith(_BASE + "/") else joined
 
@@ -496,11 +557,12 @@ class Map:
         append_unknown: bool = True,
         *,
         host: str | None = None,
+        default_method: str = "GET",
     ) -> tuple[Rule, str, str]:
         """Choose the rule to build ``endpoint`` with and return ``(rule, domain, path)``.
 
         ``None`` values are dropped; a MultiDict's multi-valued keys stay lists.
-        Without ``method``, ``GET`` rules are preferred. Among the endpoint's rules,
+        Without ``method``, rules of ``default_method`` are preferred. Among the endpoint's rules,
         those with more arguments and defaults come first; the first one the values
         fit wins (with ``host_matching``, one whose host equals ``host`` if any).
         Values no rule part uses become the query string unless ``append_unknown``
@@ -512,7 +574,7 @@ class Map:
         clean = _clean_values(values)
         found = None
         if method is None:
-            found = self._first_buildable(endpoint, clean, "GET", append_unknown, host)
+            found = self._first_buildable(endpoint, clean, default_method, append_unknown, host)
         if found is None:
             found = self._first_buildable(endpoint, clean, method, append_unknown, host)
         if found is None:

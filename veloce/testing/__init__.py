@@ -3,7 +3,8 @@
 Layout: ``builder`` (arguments -> ASGI scope + body), ``encoding`` (forms, multipart, query),
 ``wrappers`` (``TestRequest``/``TestResponse``), ``cookies`` (the jar),
 ``transport`` (one ASGI exchange; the sync client's private loop), ``base`` (what
-both clients share: cookies, redirects, preserved contexts) and ``client``.
+both clients share: cookies, redirects, preserved contexts), ``_session_transaction``
+(``session_transaction()`` for Veloce apps) and ``client``.
 """
 
 from __future__ import annotations

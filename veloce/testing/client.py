@@ -11,15 +11,18 @@ client runs each request as a task on the caller's loop.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import typing as t
 import weakref
 
+from veloce.testing import _session_transaction
 from veloce.testing.base import ClientBase
 from veloce.testing.transport import LoopRunner
 
 if t.TYPE_CHECKING:
     from types import TracebackType
 
+    from veloce.sessions import SessionMixin
     from veloce.testing.wrappers import TestResponse
 
 __all__ = ["AsyncTestClient", "TestClient"]
@@ -33,7 +36,8 @@ class TestClient(ClientBase):
     (``get_cookie``/``set_cookie``/``delete_cookie``), ``follow_redirects`` with
     ``response.history``, ``environ_base``, and ``with client:`` keeping the last
     request's contexts pushed (for apps that honour
-    :data:`~veloce.testing.base.PRESERVE_CONTEXT_KEY`). Exceptions raised by the app
+    :data:`~veloce.testing.base.PRESERVE_CONTEXT_KEY`), and
+    :meth:`session_transaction` (for a Veloce app). Exceptions raised by the app
     propagate to the test. Also the spec's ``request()`` and ``cookies``.
 
     Example::
@@ -182,6 +186,35 @@ class TestClient(ClientBase):
             **kwargs,
         )
 
+    @contextlib.contextmanager
+    def session_transaction(self, *args: t.Any, **kwargs: t.Any) -> t.Iterator[SessionMixin]:
+        """Read or change the session the client's cookies carry, without a request.
+
+        The session opens with the app's ``session_interface`` from the cookie jar;
+        when the block ends it is saved the way a response would save it, and the
+        resulting ``Set-Cookie`` goes into the jar (an exception in the block
+        discards the changes)::
+
+            with client.session_transaction() as session:
+                session["user_id"] = 42
+            client.get("/profile")  # sent with the updated session cookie
+
+        Args:
+            *args: Passed to ``app.test_request_context`` (path, base_url, ...), for
+                session backends that depend on the request.
+            **kwargs: Likewise.
+
+        Raises:
+            TypeError: the client was created with ``use_cookies=False``.
+            RuntimeError: the interface opened no session (for the default one: no
+                ``SECRET_KEY``).
+
+        Flask parity: ``FlaskClient.session_transaction``, same errors.
+        """
+        ctx, session = _session_transaction.begin(self, args, kwargs)
+        yield session
+        _session_transaction.end(self, ctx, session)
+
     def close(self) -> None:
         """Exit preserved contexts and close the client's event loop.
 
@@ -305,6 +338,19 @@ class AsyncTestClient(ClientBase):
             follow_redirects=follow_redirects,
             **kwargs,
         )
+
+    @contextlib.asynccontextmanager
+    async def session_transaction(
+        self, *args: t.Any, **kwargs: t.Any
+    ) -> t.AsyncIterator[SessionMixin]:
+        """``async with client.session_transaction() as session:``.
+
+        The same as :meth:`TestClient.session_transaction`: opened from the jar,
+        saved back into it when the block ends without an exception.
+        """
+        ctx, session = _session_transaction.begin(self, args, kwargs)
+        yield session
+        _session_transaction.end(self, ctx, session)
 
     async def aclose(self) -> None:
         """Release what the client holds (its context stack; nothing is preserved)."""

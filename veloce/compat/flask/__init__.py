@@ -26,5 +26,6 @@ from veloce.json import jsonify as jsonify
 
 from . import json as json
 from .app import Flask as Flask
+from .blueprints import Blueprint as Blueprint
 from .wrappers import Request as Request
 from .wrappers import Response as Response

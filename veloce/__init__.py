@@ -24,6 +24,7 @@ from .core.exceptions import WebSocketDisconnect as WebSocketDisconnect
 from .core.exceptions import WebSocketException as WebSocketException
 from .core.exceptions import WebSocketRequestValidationError as WebSocketRequestValidationError
 from .core.exceptions import abort as abort
+from .core.files import FileResponse as FileResponse
 from .core.request import Request as Request
 from .core.response import Response as Response
 from .ctx import after_this_request as after_this_request
@@ -39,6 +40,9 @@ from .flashing import get_flashed_messages as get_flashed_messages
 from .helpers import make_response as make_response
 from .helpers import redirect as redirect
 from .helpers import url_for as url_for
+from .sending import send_file as send_file
+from .sending import send_from_directory as send_from_directory
+from .staticfiles import StaticFiles as StaticFiles
 from .json import jsonify as jsonify
 from .middleware.base import BaseHTTPMiddleware as BaseHTTPMiddleware
 from .middleware.base import Middleware as Middleware
@@ -58,6 +62,12 @@ from .sessions import Session as Session
 from .stores.base import SessionStore as SessionStore
 from .stores.memory import InMemorySessionStore as InMemorySessionStore
 from .streaming import stream_with_context as stream_with_context
+from .templating import Jinja2Templates as Jinja2Templates
+from .templating import get_template_attribute as get_template_attribute
+from .templating import render_template as render_template
+from .templating import render_template_string as render_template_string
+from .templating import stream_template as stream_template
+from .templating import stream_template_string as stream_template_string
 from .views import MethodView as MethodView
 from .views import View as View
 

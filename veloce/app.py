@@ -18,19 +18,24 @@ import asyncio
 import logging
 import os
 import sys
+import types
 import typing as t
 from contextvars import copy_context
 from datetime import timedelta
 from functools import cached_property
 
+from veloce import signals
 from veloce.app_blueprints import BlueprintRegistry
+from veloce.app_cli import CommandLine
 from veloce.app_errors import ErrorHandling
 from veloce.app_lifecycle import RequestLifecycle, absolute_redirect
 from veloce.app_middleware import MiddlewareRegistry
+from veloce.app_static import AppStatic
+from veloce.app_templating import TemplateRendering
 from veloce.app_urls import URLBuilding
 from veloce.config import DEFAULT_CONFIG, Config, ConfigAttribute
 from veloce.core.asgi import content_length, reject_websocket
-from veloce.core.body import read_body
+from veloce.core.body import BODY_SPOOL_THRESHOLD, read_body
 from veloce.core.concurrency import LanePool
 from veloce.core.context import _cv_ctx
 from veloce.core.exceptions import (
@@ -51,6 +56,7 @@ from veloce.json.provider import DefaultJSONProvider, JSONProvider
 from veloce.helpers import get_debug_flag
 from veloce.scaffold import Scaffold, T_route, _endpoint_from_view_func, setupmethod
 from veloce.sessions import SecureCookieSessionInterface, SessionInterface
+from veloce.signals import appcontext_popped, appcontext_pushed, send_on_loop
 from veloce.utils import find_instance_path
 
 if t.TYPE_CHECKING:
@@ -70,7 +76,15 @@ def _make_timedelta(value: timedelta | int | None) -> timedelta | None:
 
 
 class Veloce(
-    MiddlewareRegistry, BlueprintRegistry, RequestLifecycle, URLBuilding, ErrorHandling, Scaffold
+    MiddlewareRegistry,
+    BlueprintRegistry,
+    RequestLifecycle,
+    URLBuilding,
+    ErrorHandling,
+    TemplateRendering,
+    AppStatic,
+    CommandLine,
+    Scaffold,
 ):
     """A Flask-shaped application that is an ASGI callable.
 
@@ -179,6 +193,7 @@ class Veloce(
         self._template_filters: dict[str, t.Callable[..., t.Any]] = {}
         self._template_tests: dict[str, t.Callable[..., t.Any]] = {}
         self._template_globals: dict[str, t.Callable[..., t.Any]] = {}
+        self._add_static_route(static_host, host_matching)
 
     # -- identity and configuration --------------------------------------------------
 
@@ -227,6 +242,14 @@ class Veloce(
     def aborter(self) -> Aborter:
         """The callable ``abort`` uses in this app's contexts."""
         return self.aborter_class()
+
+    @property
+    def signal_namespace(self) -> types.ModuleType:
+        """The :mod:`veloce.signals` module, where the app's signals live.
+
+        ``app.signal_namespace.request_started is veloce.signals.request_started``.
+        """
+        return signals
 
     @property
     def got_first_request(self) -> bool:
@@ -365,6 +388,7 @@ class Veloce(
                 self._plans[endpoint] = self._build_route_plan(rule)
         self._compose_middleware()
         self._session_at_push = self._eager_session()
+        self._freeze_templates()
         self._frozen = True
 
     def _hook_plan(self, blueprints: tuple[str, ...]) -> HookPlan:
@@ -454,7 +478,10 @@ class Veloce(
         limit = self.config["MAX_CONTENT_LENGTH"]
         try:
             body = await read_body(
-                receive, content_length(scope) if limit is not None else None, limit
+                receive,
+                content_length(scope) if limit is not None else None,
+                limit,
+                spool_threshold=BODY_SPOOL_THRESHOLD,
             )
         except HTTPException as e:
             body = b""
@@ -475,6 +502,8 @@ class Veloce(
         ctx = self.request_context_class(self, request)
         token = _cv_ctx.set(ctx)
         try:
+            if appcontext_pushed.receivers:
+                await send_on_loop(appcontext_pushed, self)
             if self._first_request_pending:
                 await self._run_before_first_request()
             extensions = scope.get("extensions")
@@ -507,6 +536,8 @@ class Veloce(
                 raise
         finally:
             _cv_ctx.reset(token)
+            if appcontext_popped.receivers:
+                await send_on_loop(appcontext_popped, self)
         await response(scope, receive, send)
 
     async def _send_debug_page(

@@ -20,6 +20,7 @@ from veloce.core.exceptions import (
     RoutingException,
 )
 from veloce.core.plan import Call
+from veloce.signals import got_request_exception, send
 
 if t.TYPE_CHECKING:
     from veloce.core.response import Response
@@ -159,6 +160,8 @@ class ErrorHandling:
 
     def handle_exception(self, e: Exception) -> Response:
         """The 500 path: propagate in testing/debug, else log and render a 500."""
+        if got_request_exception.receivers:
+            send(got_request_exception, self, exception=e)  # type: ignore[arg-type]
         server_error: t.Any = self._begin_handle_exception(e)
         handler = self._find_error_handler(server_error, self._current_blueprints())
         if handler is not None:

@@ -17,6 +17,13 @@ import typing as t
 from veloce.core.context import _cv_ctx
 from veloce.core.exceptions import HTTPException, RequestRedirect
 from veloce.core.plan import HookPlan, is_async_callable
+from veloce.signals import (
+    appcontext_tearing_down,
+    request_finished,
+    request_started,
+    request_tearing_down,
+    send,
+)
 
 if t.TYPE_CHECKING:
     from veloce.core.response import Response
@@ -187,6 +194,8 @@ class RequestLifecycle:
         """Hooks, view, error handling and response processing, as one request."""
         self._got_first_request = True  # type: ignore[attr-defined]
         try:
+            if request_started.receivers:
+                send(request_started, self)  # type: ignore[arg-type]
             rv = self.preprocess_request()
             if rv is None:
                 rv = self.dispatch_request()
@@ -199,6 +208,8 @@ class RequestLifecycle:
         response = self.make_response(rv)  # type: ignore[attr-defined]
         try:
             response = self.process_response(response)
+            if request_finished.receivers:
+                send(request_finished, self, response=response)  # type: ignore[arg-type]
         except Exception:
             if not from_error_handler:
                 raise
@@ -231,6 +242,8 @@ class RequestLifecycle:
             blueprints = tuple(ctx.request.blueprints)
         for fn, _ in self._hook_plan_now(blueprints).teardown:
             self.ensure_sync(fn)(exc)
+        if request_tearing_down.receivers:
+            send(request_tearing_down, self, exc=exc)  # type: ignore[arg-type]
 
     def do_teardown_appcontext(self, exc: BaseException | None = _sentinel) -> None:  # type: ignore[assignment]
         """Run the teardown_appcontext callbacks in reverse registration order."""
@@ -238,6 +251,8 @@ class RequestLifecycle:
             exc = sys.exc_info()[1]
         for fn in reversed(self.teardown_appcontext_funcs):
             self.ensure_sync(fn)(exc)
+        if appcontext_tearing_down.receivers:
+            send(appcontext_tearing_down, self, exc=exc)  # type: ignore[arg-type]
 
     # -- sync/async bridging -------------------------------------------------------------
 

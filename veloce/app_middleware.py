@@ -1,6 +1,6 @@
 """Middleware registration and the per-request middleware pipeline of the app.
 
-Three shapes are accepted, in one ordered registry (first added = outermost):
+Three shapes are accepted (first added = outermost, within each layer):
 
 * :class:`~veloce.middleware.base.Middleware` subclasses and instances join the
   request/response pipeline: ``process_request`` in order before dispatch (with the
@@ -9,7 +9,8 @@ Three shapes are accepted, in one ordered registry (first added = outermost):
   ``@app.middleware("http")``, :class:`~veloce.middleware.base.BaseHTTPMiddleware`)
   sit in the same chain; ``call_next`` runs whatever comes after them.
 * Any other class is ASGI middleware: built as ``cls(app, **options)`` and wrapping
-  the whole application, for every scope type (HTTP, websocket, lifespan).
+  the whole application, for every scope type (HTTP, websocket, lifespan). The ASGI
+  layer is always outside the in-app pipeline, whatever the registration order.
 
 Both stacks are composed once, when the app freezes (the ASGI stack as soon as the
 first ASGI message needs it, e.g. lifespan startup). With nothing registered the app
@@ -122,7 +123,8 @@ class MiddlewareRegistry:
           freeze). This is how third-party ASGI middleware plugs in.
 
         Middleware added first is the outermost wrapper: its ``process_request`` runs
-        first and its ``process_response`` last.
+        first and its ``process_response`` last. ASGI middleware wraps the app from
+        outside, so it always sees the request before any in-app middleware.
 
         Raises:
             TypeError: options given with an instance, or something that is neither

@@ -20,6 +20,8 @@ from collections import defaultdict
 from functools import partial, update_wrapper
 
 from veloce._blueprint_app_wide import AppWideRegistrations
+from veloce._blueprint_cli import BlueprintCommands
+from veloce.app_static import StaticFileServing
 from veloce.scaffold import Scaffold, _endpoint_from_view_func, setupmethod
 
 if t.TYPE_CHECKING:
@@ -127,7 +129,7 @@ def _if_first_registration(func: DeferredSetupFunction, state: BlueprintSetupSta
         func(state)
 
 
-class Blueprint(AppWideRegistrations, Scaffold):
+class Blueprint(AppWideRegistrations, StaticFileServing, BlueprintCommands, Scaffold):
     """A collection of routes, hooks and handlers to register on an app later.
 
     Args:
@@ -150,8 +152,7 @@ class Blueprint(AppWideRegistrations, Scaffold):
     ``errorhandler``, ``url_value_preprocessor``...; app-wide ``before_app_request``,
     ``app_errorhandler``, ``app_url_defaults``...), ``record``/``record_once``,
     nesting with ``register_blueprint`` and the registration errors are Flask 3.1's.
-    Not yet: the blueprint's static route and ``send_static_file`` (no static-file
-    serving yet), the ``cli`` command group and ``open_resource``.
+    Not yet: ``open_resource``.
     """
 
     _got_registered_once = False
@@ -322,9 +323,16 @@ class Blueprint(AppWideRegistrations, Scaffold):
         registered[name] = self
         self._got_registered_once = True
         state = self.make_setup_state(app, options, first_registration)
+        if self.has_static_folder:
+            state.add_url_rule(
+                f"{self.static_url_path}/<path:filename>",
+                view_func=self.send_static_file,
+                endpoint="static",
+            )
         self._merge_blueprint_funcs(app, name)
         for deferred in self.deferred_functions:
             deferred(state)
+        self._register_cli(app, options.get("cli_group", self.cli_group), name, _sentinel)
         for child, child_options in self._blueprints:
             child.register(app, self._child_options(state, child, child_options, name))
 

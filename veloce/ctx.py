@@ -19,6 +19,7 @@ import typing as t
 from functools import update_wrapper
 
 from veloce.core.context import _cv_ctx
+from veloce.signals import appcontext_popped, appcontext_pushed, send
 
 if t.TYPE_CHECKING:
     from veloce.app import Veloce
@@ -181,6 +182,8 @@ class AppContext:
             self._owner = outer._owner
             inherited = True
         self._tokens.append((_cv_ctx.set(self), owns, inherited))
+        if owns and appcontext_pushed.receivers:
+            send(appcontext_pushed, self.app)
         if self._is_request_ctx and self._session is None and self.app._eager_session():
             self._session = self.app._open_session(self.request)
 
@@ -218,6 +221,8 @@ class AppContext:
                     raise AssertionError(
                         f"Popped wrong context. ({current!r} instead of {self!r})"
                     )
+        if owns and appcontext_popped.receivers:
+            send(appcontext_popped, self.app)
 
     def __enter__(self) -> AppContext:
         self.push()

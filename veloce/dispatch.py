@@ -21,6 +21,15 @@ import contextvars
 import typing as t
 from types import CoroutineType
 
+from veloce.signals import (
+    appcontext_tearing_down,
+    got_request_exception,
+    request_finished,
+    request_started,
+    request_tearing_down,
+    send_on_loop,
+)
+
 if t.TYPE_CHECKING:
     from veloce.app import Veloce
     from veloce.core.concurrency import Lane, LanePool
@@ -69,6 +78,8 @@ def _full_dispatch_on_lane(
     hooks = plan.hooks
     try:
         rv = None
+        if request_started.receivers:
+            request_started.send(app, _async_wrapper=app.ensure_sync)
         for fn, is_async in hooks.url_value_preprocessors:
             _call_from_lane(loop, fn, is_async, request.endpoint, request.view_args)
         for fn, is_async in hooks.before:
@@ -119,6 +130,8 @@ def _finalize_on_lane(
         for fn, is_async in plan.hooks.after:
             response = _call_from_lane(loop, fn, is_async, response)
         app._save_session(ctx, response)
+        if request_finished.receivers:
+            request_finished.send(app, _async_wrapper=app.ensure_sync, response=response)
     except Exception:
         if not from_error_handler:
             raise
@@ -129,6 +142,8 @@ def _finalize_on_lane(
 def _handle_exception_on_lane(
     app: Veloce, ctx: AppContext, plan: RoutePlan, loop: asyncio.AbstractEventLoop, e: Exception
 ) -> Response:
+    if got_request_exception.receivers:
+        got_request_exception.send(app, _async_wrapper=app.ensure_sync, exception=e)
     server_error = app._begin_handle_exception(e)
     handler = app._find_error_handler_call(server_error, plan.hooks.blueprints)
     if handler is not None:
@@ -149,9 +164,13 @@ def _teardown_on_lane(
     try:
         for fn, is_async in plan.hooks.teardown:
             _call_from_lane(loop, fn, is_async, error)
+        if request_tearing_down.receivers:
+            request_tearing_down.send(app, _async_wrapper=app.ensure_sync, exc=error)
     finally:
         for fn, is_async in app._appcontext_teardowns:
             _call_from_lane(loop, fn, is_async, error)
+        if appcontext_tearing_down.receivers:
+            appcontext_tearing_down.send(app, _async_wrapper=app.ensure_sync, exc=error)
 
 
 # -- on the event loop ---------------------------------------------------------------
@@ -215,6 +234,8 @@ async def _full_dispatch_on_loop(
     hooks = plan.hooks
     try:
         rv = None
+        if request_started.receivers:
+            await send_on_loop(request_started, app)
         for fn, is_async in hooks.url_value_preprocessors:
             await stages.call(fn, is_async, request.endpoint, request.view_args)
         for fn, is_async in hooks.before:
@@ -261,6 +282,8 @@ async def _finalize_on_loop(
         for fn, is_async in plan.hooks.after:
             response = await stages.call(fn, is_async, response)
         app._save_session(ctx, response)
+        if request_finished.receivers:
+            await send_on_loop(request_finished, app, response=response)
     except Exception:
         if not from_error_handler:
             raise
@@ -271,6 +294,8 @@ async def _finalize_on_loop(
 async def _handle_exception_on_loop(
     app: Veloce, ctx: AppContext, plan: RoutePlan, stages: LoopStages, e: Exception
 ) -> Response:
+    if got_request_exception.receivers:
+        await send_on_loop(got_request_exception, app, exception=e)
     server_error = app._begin_handle_exception(e)
     handler = app._find_error_handler_call(server_error, plan.hooks.blueprints)
     if handler is not None:
@@ -289,6 +314,10 @@ async def _teardown_on_loop(
     try:
         for fn, is_async in plan.hooks.teardown:
             await stages.call(fn, is_async, error)
+        if request_tearing_down.receivers:
+            await send_on_loop(request_tearing_down, app, exc=error)
     finally:
         for fn, is_async in app._appcontext_teardowns:
             await stages.call(fn, is_async, error)
+        if appcontext_tearing_down.receivers:
+            await send_on_loop(appcontext_tearing_down, app, exc=error)

@@ -15,6 +15,7 @@ from collections.abc import Container
 
 from veloce.core.context import _cv_ctx
 from veloce.globals import _no_req_msg
+from veloce.signals import message_flashed, send
 
 __all__ = ["flash", "get_flashed_messages"]
 
@@ -46,12 +47,15 @@ def flash(message: str, category: str = "message") -> None:
         RuntimeError: outside a request, or (through the null session) when no
             ``SECRET_KEY`` is set.
     """
-    session = _request_ctx().session
+    ctx = _request_ctx()
+    session = ctx.session
     # Re-assign rather than append in place, so the session sees the change even
     # when it only watches its own keys (or stores data out of process).
     flashes = session.get("_flashes", [])
     flashes.append((category, message))
     session["_flashes"] = flashes
+    if message_flashed.receivers:
+        send(message_flashed, ctx.app, message=message, category=category)
 
 
 def get_flashed_messages(

@@ -153,8 +153,10 @@ def test_cookie_is_flasks_cookie_in_both_directions() -> None:
                 "SESSION_COOKIE_SECURE": True,
             },
         ),
-        ({"httponly": False, "domain": "example.com"}, {"SESSION_COOKIE_HTTPONLY": False,
-                                                        "SESSION_COOKIE_DOMAIN": "example.com"}),
+        (
+            {"httponly": False, "domain": "example.com"},
+            {"SESSION_COOKIE_HTTPONLY": False, "SESSION_COOKIE_DOMAIN": "example.com"},
+        ),
     ],
     ids=["defaults", "cookie-options", "domain-httponly"],
 )
@@ -506,9 +508,7 @@ def test_cookie_options_come_from_the_middleware_then_the_config() -> None:
     response = client.post("/set/a/b", base_url="https://example.com")
     [header] = set_cookies(response)
     sid = header.split(";")[0].split("=", 1)[1]
-    assert header == (
-        f"sid={sid}; Domain=example.com; Secure; HttpOnly; Path=/; SameSite=Strict"
-    )
+    assert header == (f"sid={sid}; Domain=example.com; Secure; HttpOnly; Path=/; SameSite=Strict")
 
 
 def test_server_session_is_the_flask_session_too() -> None:

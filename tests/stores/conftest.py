@@ -56,8 +56,19 @@ def _start(binary: str, workdir: str) -> tuple[subprocess.Popen[bytes], int, str
         log_path = os.path.join(workdir, f"redis-{port}.log")
         with open(log_path, "wb") as log_file:
             proc = subprocess.Popen(
-                [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-                 "--appendonly", "no", "--dir", workdir],
+                [
+                    binary,
+                    "--port",
+                    str(port),
+                    "--bind",
+                    "127.0.0.1",
+                    "--save",
+                    "",
+                    "--appendonly",
+                    "no",
+                    "--dir",
+                    workdir,
+                ],
                 stdout=log_file,
                 stderr=subprocess.STDOUT,
             )

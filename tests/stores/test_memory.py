@@ -99,9 +99,7 @@ def test_write_overwrites_and_restarts_the_lifetime(
 
 
 @pytest.mark.parametrize("max_age", [0, -5, 0.5])
-def test_max_age_below_one_second_is_rejected(
-    store: InMemorySessionStore, max_age: t.Any
-) -> None:
+def test_max_age_below_one_second_is_rejected(store: InMemorySessionStore, max_age: t.Any) -> None:
     with pytest.raises(ValueError, match="at least 1 second"):
         run(store.write("sid", {"a": 1}, max_age))
 

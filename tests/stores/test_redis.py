@@ -344,17 +344,19 @@ def test_workers_with_their_own_store_objects_share_sessions_through_redis(
     prefix = f"test:{uuid.uuid4().hex}:"
 
     async def scenario() -> None:
-        async with opened(redis_url, prefix=prefix) as (store_a, _):
-            async with opened(redis_url, prefix=prefix) as (store_b, _):
-                worker_a, worker_b = make_app(store_a), make_app(store_b)
-                async with worker_a.async_test_client() as a, worker_b.async_test_client() as b:
-                    await a.post("/login/bob")
-                    sid = await _cookie(a)
-                    b.set_cookie("session", sid)
-                    assert (await b.get("/me")).json["user"] == "bob"
-                    # Revoking by id on one worker's store ends it for the other worker.
-                    await store_a.delete(sid)
-                    assert (await b.get("/me")).json["user"] is None
+        async with (
+            opened(redis_url, prefix=prefix) as (store_a, _),
+            opened(redis_url, prefix=prefix) as (store_b, _),
+        ):
+            worker_a, worker_b = make_app(store_a), make_app(store_b)
+            async with worker_a.async_test_client() as a, worker_b.async_test_client() as b:
+                await a.post("/login/bob")
+                sid = await _cookie(a)
+                b.set_cookie("session", sid)
+                assert (await b.get("/me")).json["user"] == "bob"
+                # Revoking by id on one worker's store ends it for the other worker.
+                await store_a.delete(sid)
+                assert (await b.get("/me")).json["user"] is None
 
     run(scenario())
 
@@ -364,7 +366,8 @@ def test_a_session_written_here_is_read_by_another_process(redis_url: str) -> No
 
     async def login() -> str:
         async with opened(redis_url, prefix=prefix) as (store, _):
-            async with make_app(store).async_test_client() as client:
+            client = make_app(store).async_test_client()
+            async with client:
                 await client.post("/login/cy")
                 return await _cookie(client)
 

@@ -1,8 +1,11 @@
 """Body-derived ``Request`` attributes: limits, raw data, streams, forms, files and JSON.
 
 Split from :mod:`veloce.core.request`, which holds the slots these methods use. The
-body arrives fully buffered; what is lazy here is *interpreting* it (form parsing,
-JSON decoding), done once per request and cached in the request's slots.
+body arrives fully read: as ``bytes``, or for a large body as a
+:class:`~veloce.core.body.SpooledBody` on disk, which form parsing streams through
+and which is only loaded into memory when ``get_data()`` asks for bytes. What is
+lazy here is *interpreting* it (form parsing, JSON decoding), done once per request
+and cached in the request's slots.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from io import BytesIO
 import orjson
 
 from veloce.core._request_headers import cached_on_request
-from veloce.core.body import parse_form
+from veloce.core.body import SpooledBody, parse_form
 from veloce.core.exceptions import BadRequest, RequestEntityTooLarge, UnsupportedMediaType
 from veloce.core.structures import AwaitableValue, CombinedMultiDict, MultiDict
 from veloce.core.uploads import FileStorage, ImmutableFormData
@@ -27,6 +30,7 @@ __all__ = [
     "SENTINEL",
     "RequestBody",
     "RequestStream",
+    "SpooledRequestStream",
     "RequestValues",
 ]
 
@@ -60,6 +64,70 @@ class RequestStream(BytesIO):
             yield data[start : start + _STREAM_CHUNK]
 
 
+class SpooledRequestStream:
+    """A spooled body as a binary file (:class:`RequestStream`'s shape, on disk).
+
+    Reading moves this stream's own position only; ``request.stream()`` async-iterates
+    the body from its start in 64 KiB chunks.
+    """
+
+    __slots__ = ("_body", "_position")
+
+    def __init__(self, body: SpooledBody) -> None:
+        self._body = body
+        self._position = 0
+
+    def _run(self, method: str, *args: t.Any) -> t.Any:
+        file = self._body.file
+        saved = file.tell()
+        file.seek(self._position)
+        try:
+            return getattr(file, method)(*args)
+        finally:
+            self._position = file.tell()
+            file.seek(saved)
+
+    def read(self, size: int | None = -1) -> bytes:
+        """Read up to ``size`` bytes (all that is left by default)."""
+        return self._run("read", -1 if size is None else size)  # type: ignore[no-any-return]
+
+    def readline(self, size: int | None = -1) -> bytes:
+        """Read one line, at most ``size`` bytes."""
+        return self._run("readline", -1 if size is None else size)  # type: ignore[no-any-return]
+
+    def readlines(self, hint: int = -1) -> list[bytes]:
+        """Read the remaining lines."""
+        return self._run("readlines", hint)  # type: ignore[no-any-return]
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        """Move the read position, like :meth:`io.IOBase.seek`."""
+        return self._run("seek", offset, whence)  # type: ignore[no-any-return]
+
+    def tell(self) -> int:
+        """The current read position."""
+        return self._position
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def __iter__(self) -> t.Iterator[bytes]:
+        while True:
+            line = self.readline()
+            if not line:
+                return
+            yield line
+
+    def __call__(self) -> t.AsyncIterator[bytes]:
+        return self._chunks()
+
+    async def _chunks(self) -> t.AsyncIterator[bytes]:
+        for chunk in self._body.chunks(_STREAM_CHUNK):
+            yield chunk
+
+
 class RequestValues(CombinedMultiDict[str, t.Any]):
     """``request.values``; ``await request.values()`` gives a merged :class:`MultiDict`."""
 
@@ -74,7 +142,7 @@ class RequestBody:
     # Request.__init__ fills them.
     __slots__ = ("_body", "_cache", "_form", "_files", "_json")
 
-    _body: bytes
+    _body: bytes | SpooledBody
     _cache: dict[str, t.Any] | None
     _form: t.Any
     _files: t.Any
@@ -148,7 +216,7 @@ class RequestBody:
 
     # -- body -------------------------------------------------------------------------
 
-    def _checked_body(self) -> bytes:
+    def _checked_source(self) -> bytes | SpooledBody:
         limit = self.max_content_length
         if limit is not None:
             declared = self.content_length
@@ -156,13 +224,20 @@ class RequestBody:
                 raise RequestEntityTooLarge()
         return self._body
 
+    def _checked_body(self) -> bytes:
+        body = self._checked_source()
+        return body if isinstance(body, bytes) else body.read_all()
+
     @cached_on_request
-    def stream(self) -> RequestStream:
+    def stream(self) -> RequestStream | SpooledRequestStream:
         """The body as a binary file object; ``request.stream()`` async-iterates chunks."""
-        return RequestStream(self._checked_body())
+        body = self._checked_source()
+        if isinstance(body, bytes):
+            return RequestStream(body)
+        return SpooledRequestStream(body)
 
     @property
-    def input_stream(self) -> RequestStream:
+    def input_stream(self) -> RequestStream | SpooledRequestStream:
         """Alias of :attr:`stream` (there is no unbounded raw stream in ASGI)."""
         return self.stream
 
@@ -214,7 +289,7 @@ class RequestBody:
             store = self._cache
             data = None if store is None else store.get("_data")
             form, files = parse_form(
-                self._checked_body() if data is None else data,
+                self._checked_source() if data is None else data,
                 mimetype,
                 options,
                 max_form_memory_size=self.max_form_memory_size,
@@ -258,12 +333,15 @@ class RequestBody:
         return RequestValues(d if isinstance(d, MultiDict) else MultiDict(d) for d in sources)
 
     def close(self) -> None:
-        """Close the streams of uploaded files (``with request:`` does it on exit)."""
+        """Close the uploaded files' streams and a spooled body (``with request:`` too)."""
         files = self._files
         if files is not _sentinel:
             for _, storage in files.items(multi=True):
                 if isinstance(storage, FileStorage):
                     storage.close()
+        body = self._body
+        if not isinstance(body, bytes):
+            body.close()
 
     def __enter__(self: T_self) -> T_self:
         return self
@@ -350,7 +428,7 @@ class RequestBody:
     async def json(self) -> t.Any:
         """``await request.json()``: the parsed body, whatever the Content-Type.
 
-        The body is already buffered, so this resolves immediately; errors are
+        The body is already read, so this resolves immediately; errors are
         :meth:`get_json`'s (400 for invalid JSON).
         """
         return self.get_json(force=True)

@@ -3,18 +3,23 @@
 :func:`read_body` is what enforces ``MAX_CONTENT_LENGTH``: a declared
 Content-Length over the limit is refused before a single ``receive()``, and a
 streamed (chunked) body is refused on the message that crosses the limit, so no
-more than one message beyond the limit is ever buffered.
+more than one message beyond the limit is ever buffered. A small body stays one
+``bytes`` object (the hot path: no temporary file, no extra copy); past
+``spool_threshold`` bytes it moves to an anonymous temporary file, a
+:class:`SpooledBody`, so a large upload never sits in memory whole.
 
 :func:`parse_form` turns an already-read body into ``(form, files)``. Multipart goes
 through python-multipart's push parser, imported on first use so ``import veloce``
-stays light. Anything the parser rejects becomes a 400, never a 500.
+stays light, and is fed in chunks; uploaded files are written to streams that spill
+to disk past 500 KiB (Werkzeug's default). Anything the parser rejects becomes a
+400, never a 500.
 """
 
 from __future__ import annotations
 
-import re
+import contextlib
+import tempfile
 import typing as t
-from io import BytesIO
 
 from veloce.core._headerparse import parse_options_header
 from veloce.core._urls import parse_query
@@ -23,7 +28,23 @@ from veloce.core.headers import Headers
 from veloce.core.structures import MultiDict
 from veloce.core.uploads import FileStorage
 
-__all__ = ["StreamFactory", "default_stream_factory", "parse_form", "read_body"]
+__all__ = [
+    "BODY_SPOOL_THRESHOLD",
+    "SpooledBody",
+    "StreamFactory",
+    "default_stream_factory",
+    "parse_form",
+    "read_body",
+]
+
+BODY_SPOOL_THRESHOLD = 1024 * 1024
+"""Bodies larger than this (bytes) are spooled to a temporary file by the app."""
+
+_CHUNK = 64 * 1024
+_UPLOAD_MEMORY = 500 * 1024
+# Werkzeug reads multipart bodies 64 KiB at a time and checks each read against
+# MAX_FORM_MEMORY_SIZE; parse_form reproduces that first-read check.
+_WERKZEUG_READ_SIZE = 64 * 1024
 
 Receive = t.Callable[[], t.Awaitable[t.MutableMapping[str, t.Any]]]
 
@@ -48,17 +69,94 @@ def default_stream_factory(
     filename: str | None,
     content_length: int | None = None,
 ) -> t.IO[bytes]:
-    """Keep uploads in memory (the body is already buffered, so this adds one copy)."""
-    return BytesIO()
+    """A stream that stays in memory up to 500 KiB, then moves to a temporary file.
+
+    Flask parity: Werkzeug's default (a ``SpooledTemporaryFile`` of the same size).
+    """
+    return _UploadSpool(max_size=_UPLOAD_MEMORY, mode="w+b")
 
 
-async def read_body(receive: Receive, content_length: int | None, limit: int | None) -> bytes:
+class _UploadSpool(tempfile.SpooledTemporaryFile):  # type: ignore[type-arg]
+    """A ``SpooledTemporaryFile`` that closes quietly when garbage collected.
+
+    The request closes its uploads at teardown; an upload that outlives it (kept by
+    the view, or created by a direct ``parse_form`` call) is closed by the collector
+    instead of raising ``ResourceWarning``, as the stdlib class does since 3.11.
+    """
+
+    def __del__(self) -> None:
+        with contextlib.suppress(Exception):
+            self.close()
+
+
+class SpooledBody:
+    """A request body too large to keep in memory, held in an anonymous temporary file.
+
+    Created by :func:`read_body`; the request reads it back lazily: in chunks for
+    form parsing (:meth:`chunks`), whole only when ``get_data()`` asks for bytes.
+    The file is unlinked at creation, so closing it (or garbage collection) frees it.
+    """
+
+    __slots__ = ("file", "size")
+
+    def __init__(self) -> None:
+        self.file: t.IO[bytes] = tempfile.TemporaryFile("w+b")  # noqa: SIM115
+        self.size = 0
+
+    def write(self, chunk: bytes) -> None:
+        """Append ``chunk`` to the body."""
+        self.file.write(chunk)
+        self.size += len(chunk)
+
+    def chunks(self, size: int = _CHUNK) -> t.Iterator[bytes]:
+        """Yield the body from its start in pieces of at most ``size`` bytes."""
+        file = self.file
+        file.seek(0)
+        while True:
+            chunk = file.read(size)
+            if not chunk:
+                return
+            yield chunk
+
+    def read_all(self) -> bytes:
+        """The whole body as bytes (loads it into memory, like Flask's ``get_data``)."""
+        file = self.file
+        position = file.tell()
+        try:
+            file.seek(0)
+            return file.read()
+        finally:
+            file.seek(position)
+
+    def close(self) -> None:
+        """Close (and thereby delete) the temporary file."""
+        self.file.close()
+
+    def __len__(self) -> int:
+        return self.size
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.size} bytes>"
+
+
+async def read_body(
+    receive: Receive,
+    content_length: int | None,
+    limit: int | None,
+    *,
+    spool_threshold: int | None = None,
+) -> t.Any:
     """Read the whole ASGI request body, refusing bodies larger than ``limit`` bytes.
 
     Args:
         receive: The ASGI ``receive`` callable.
         content_length: The declared Content-Length, or ``None`` (chunked / unknown).
         limit: The maximum body size, or ``None`` for no limit.
+        spool_threshold: Past this many bytes, write the body to a temporary file and
+            return a :class:`SpooledBody`; ``None`` always returns ``bytes``.
+
+    Returns:
+        ``bytes``, or a :class:`SpooledBody` for a body over ``spool_threshold``.
 
     Raises:
         RequestEntityTooLarge: ``content_length`` exceeds ``limit`` (nothing is read),
@@ -88,6 +186,10 @@ async def read_body(receive: Receive, content_length: int | None, limit: int | N
                 chunks = [first, chunk]
             else:
                 first = chunk
+            if spool_threshold is not None and total > spool_threshold:
+                pieces = chunks if chunks is not None else [first]
+                more = bool(message.get("more_body", False))
+                return await _spool_rest(receive, pieces, limit, total, more)
         if not message.get("more_body", False):
             break
     if chunks is not None:
@@ -95,8 +197,37 @@ async def read_body(receive: Receive, content_length: int | None, limit: int | N
     return bytes(first)
 
 
+async def _spool_rest(
+    receive: Receive, pieces: list[bytes], limit: int | None, total: int, more: bool
+) -> SpooledBody:
+    """Move the pieces read so far to a :class:`SpooledBody` and append the rest to it."""
+    body = SpooledBody()
+    try:
+        for piece in pieces:
+            body.write(piece)
+        pieces.clear()
+        while more:
+            message = await receive()
+            kind = message.get("type")
+            if kind == "http.disconnect":
+                raise ClientDisconnected()
+            if kind != "http.request":
+                continue
+            chunk = message.get("body") or b""
+            if chunk:
+                total += len(chunk)
+                if limit is not None and total > limit:
+                    raise RequestEntityTooLarge()
+                body.write(chunk)
+            more = message.get("more_body", False)
+    except BaseException:
+        body.close()
+        raise
+    return body
+
+
 def parse_form(
-    body: bytes,
+    body: bytes | SpooledBody,
     mimetype: str,
     options: t.Mapping[str, str],
     *,
@@ -112,7 +243,7 @@ def parse_form(
     any other mimetype, and multipart without a boundary, give two empty dicts.
 
     Args:
-        body: The complete request body.
+        body: The complete request body, as bytes or spooled to a file.
         mimetype: The lower-cased mimetype of the Content-Type header.
         options: The Content-Type parameters (``boundary``, ``charset``).
         charset: The charset of text fields whose part declares none.
@@ -125,12 +256,15 @@ def parse_form(
         BadRequest: the body is malformed (undecodable, truncated, bad boundary...).
         RequestEntityTooLarge: a multipart limit was exceeded.
 
-    Flask parity: field values, file names and headers equal Werkzeug's. Werkzeug
-    silently returns empty dicts for a malformed body; Veloce answers 400.
+    Flask parity: field values, file names and headers equal Werkzeug's, and so do
+    the 413s: Werkzeug also refuses a multipart body whose first 64 KiB read exceeds
+    ``max_form_memory_size``, whatever the parts hold. Werkzeug silently returns
+    empty dicts for a malformed body; Veloce answers 400.
     """
     if mimetype == "application/x-www-form-urlencoded":
+        data = body if isinstance(body, bytes) else body.read_all()
         try:
-            text = body.decode(charset)
+            text = data.decode(charset)
             pairs = parse_query(text)
         except (UnicodeError, LookupError):
             raise BadRequest("The form body is not valid URL-encoded text.") from None
@@ -139,29 +273,17 @@ def parse_form(
         boundary = options.get("boundary", "")
         if not boundary:
             return cls(), cls()
+        total = len(body)
+        if max_form_memory_size is not None and (
+            min(total, _WERKZEUG_READ_SIZE) > max_form_memory_size
+        ):
+            raise RequestEntityTooLarge()
         collector = _MultipartCollector(
-            len(body), charset, max_form_memory_size, max_form_parts, stream_factory
+            total, charset, max_form_memory_size, max_form_parts, stream_factory
         )
-        collector.feed(boundary, body)
+        collector.feed(boundary, (body,) if isinstance(body, bytes) else body.chunks())
         return cls(collector.fields), cls(collector.files)
     return cls(), cls()
-
-
-def _restore_empty_parts(body: bytes, boundary: bytes) -> bytes:
-    """Add the CRLF some encoders omit between an empty part's headers and the next boundary.
-
-    Werkzeug's test client writes ``headers CRLF CRLF --boundary`` for an empty file
-    (the blank line doubles as the delimiter's CRLF) and Werkzeug's parser accepts it;
-    python-multipart would read the delimiter as data. Only a blank line that ends a
-    part's header block, right after a delimiter line, is touched.
-    """
-    if b"\r\n\r\n--" + boundary not in body:
-        return body
-    marker = re.escape(b"--" + boundary)
-    pattern = re.compile(
-        rb"(?:^|(?<=\r\n))(" + marker + rb"[ \t]*\r\n(?:[^\r\n]+\r\n)+\r\n)(?=" + marker + rb")"
-    )
-    return pattern.sub(rb"\1\r\n", body)
 
 
 _SAFE_PART_CHARSETS = frozenset({"ascii", "us-ascii", "utf-8", "iso-8859-1"})
@@ -211,7 +333,7 @@ class _MultipartCollector:
         self.current: tuple[t.Any, ...] | None = None
         self.size = 0
 
-    def feed(self, boundary: str, body: bytes) -> None:
+    def feed(self, boundary: str, chunks: t.Iterable[bytes]) -> None:
         try:
             from python_multipart.multipart import MultipartParser
         except ImportError as exc:  # pragma: no cover - python-multipart is a dependency
@@ -231,12 +353,63 @@ class _MultipartCollector:
         try:
             marker = boundary.encode("latin-1")
             parser = MultipartParser(marker, callbacks)  # type: ignore[arg-type]
-            parser.write(_restore_empty_parts(body, marker))
+            # A part may end right where its header block does ("...\r\n\r\n--B"):
+            # see _write. Keep enough unfed bytes to see that sequence across chunks.
+            empty_end = b"\r\n\r\n--" + marker
+            keep = len(empty_end) - 1
+            tail = b""
+            for chunk in chunks:
+                data = tail + chunk if tail else chunk
+                if len(data) <= keep:
+                    tail = data
+                    continue
+                fed = self._write(parser, data, len(data) - keep, empty_end)
+                tail = data[fed:]
+            if tail:
+                self._write(parser, tail, len(tail), empty_end)
             parser.finalize()
         except (ValueError, UnicodeError):
+            self.discard()
             raise BadRequest("The multipart/form-data body is malformed.") from None
+        except BaseException:
+            self.discard()
+            raise
         if not self.ended:
+            self.discard()
             raise BadRequest("The multipart/form-data body is incomplete.")
+
+    def discard(self) -> None:
+        """Close every upload stream opened so far (the parse failed)."""
+        current = self.current
+        if current is not None and current[1] is not None:
+            current[3].close()
+        for _, storage in self.files:
+            storage.close()
+
+    def _write(self, parser: t.Any, data: bytes, stop: int, empty_end: bytes) -> int:
+        """Feed ``data[:stop]`` (or a little more) to ``parser``; return how much was fed.
+
+        Werkzeug's test client encodes an empty file as ``headers CRLF CRLF --B``: the
+        blank line doubles as the delimiter's CRLF, and Werkzeug's parser accepts it,
+        while python-multipart would read the delimiter as data. Where ``CRLF CRLF --B``
+        occurs and the parser finishes a header block exactly on its last CRLF, the
+        missing CRLF is fed in between; anywhere else the bytes pass through unchanged.
+        """
+        size = len(empty_end)
+        position = 0
+        found = data.find(empty_end, 0, stop + size - 1)
+        while found >= 0:
+            parser.write(data[position : found + 2])
+            before = self.parts
+            parser.write(data[found + 2 : found + 4])
+            if self.parts != before:
+                parser.write(b"\r\n")
+            position = found + 4
+            found = data.find(empty_end, position, stop + size - 1)
+        if position < stop:
+            parser.write(data[position:stop])
+            position = stop
+        return position
 
     def on_part_begin(self) -> None:
         self.header_pairs = []

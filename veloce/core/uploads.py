@@ -1,9 +1,9 @@
 """Uploaded files and form containers: :class:`FileStorage` (``UploadFile``), :class:`FormData`.
 
-A :class:`FileStorage` wraps the binary stream a part was written to. Today that is
-an in-memory ``BytesIO``; :func:`veloce.core.body.parse_form` takes a
-``stream_factory`` so large parts can later be spooled to disk without changing this
-class, which only ever talks to ``stream``.
+A :class:`FileStorage` wraps the binary stream a part was written to: by default a
+``SpooledTemporaryFile`` that stays in memory up to 500 KiB and moves to disk past
+that (see :func:`veloce.core.body.default_stream_factory`, replaceable through
+``parse_form``'s ``stream_factory``). This class only ever talks to ``stream``.
 """
 
 from __future__ import annotations

@@ -134,4 +134,6 @@ class RedisSessionStore(SessionStore):
             return
         self._client = None
         self._loop = None
-        await client.aclose()
+        # redis-py 5.0.0 only has the async ``close``; later versions name it ``aclose``.
+        close = getattr(client, "aclose", None) or client.close
+        await close()

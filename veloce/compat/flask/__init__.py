@@ -22,7 +22,24 @@ from veloce.streaming import stream_with_context as stream_with_context
 from veloce.helpers import make_response as make_response
 from veloce.helpers import redirect as redirect
 from veloce.helpers import url_for as url_for
+from veloce.sending import send_file as send_file
+from veloce.sending import send_from_directory as send_from_directory
+from veloce.signals import appcontext_popped as appcontext_popped
+from veloce.signals import appcontext_pushed as appcontext_pushed
+from veloce.signals import appcontext_tearing_down as appcontext_tearing_down
+from veloce.signals import before_render_template as before_render_template
+from veloce.signals import got_request_exception as got_request_exception
+from veloce.signals import message_flashed as message_flashed
+from veloce.signals import request_finished as request_finished
+from veloce.signals import request_started as request_started
+from veloce.signals import request_tearing_down as request_tearing_down
+from veloce.signals import template_rendered as template_rendered
 from veloce.json import jsonify as jsonify
+from veloce.templating import get_template_attribute as get_template_attribute
+from veloce.templating import render_template as render_template
+from veloce.templating import render_template_string as render_template_string
+from veloce.templating import stream_template as stream_template
+from veloce.templating import stream_template_string as stream_template_string
 
 from . import json as json
 from .app import Flask as Flask

@@ -7,7 +7,10 @@ from veloce.helpers import get_debug_flag as get_debug_flag
 from veloce.helpers import make_response as make_response
 from veloce.helpers import redirect as redirect
 from veloce.helpers import url_for as url_for
+from veloce.sending import send_file as send_file
+from veloce.sending import send_from_directory as send_from_directory
 from veloce.streaming import stream_with_context as stream_with_context
+from veloce.templating import get_template_attribute as get_template_attribute
 from veloce.utils import get_root_path as get_root_path
 
 __all__ = [
@@ -16,8 +19,11 @@ __all__ = [
     "get_debug_flag",
     "get_flashed_messages",
     "get_root_path",
+    "get_template_attribute",
     "make_response",
     "redirect",
+    "send_file",
+    "send_from_directory",
     "stream_with_context",
     "url_for",
 ]

@@ -26,3 +26,20 @@ def _no_context_left_bound() -> t.Iterator[None]:
         _cv_ctx.set(None)
         pytest.fail(f"a Veloce context is still bound after the test: {leaked!r}",
                     pytrace=False)
+
+
+def _configure_hypothesis() -> None:
+    """In CI (``CI`` set), property tests use a fixed seed so a run is repeatable.
+
+    Locally they stay randomised, which is how new edge cases get found.
+    """
+    import os
+
+    from hypothesis import settings
+
+    settings.register_profile("ci", derandomize=True, database=None)
+    if os.environ.get("CI"):
+        settings.load_profile("ci")
+
+
+_configure_hypothesis()

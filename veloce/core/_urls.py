@@ -191,7 +191,8 @@ _QUERY_SAFE = "!$&'()*+,/:;=?@%"
 
 
 # Inputs made only of these characters come out of quoting and IRI decoding unchanged.
-_plain_host_re = re.compile(r"[a-z0-9.\-]+(?::[0-9]+)?", re.ASCII)
+# A port with leading zeros is not "plain": Werkzeug rewrites it as an integer.
+_plain_host_re = re.compile(r"[a-z0-9.\-]+(?::(?:0|[1-9][0-9]*))?", re.ASCII)
 _plain_path_re = re.compile(r"[A-Za-z0-9\-._~!$&'()*+,/:;=@]*", re.ASCII)
 _plain_query_re = re.compile(rb"[A-Za-z0-9\-._~!$&'()*+,/:;=?@]*")
 

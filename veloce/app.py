@@ -631,6 +631,7 @@ class Veloce(
             request = ctx.request
             if (
                 request is None
+                or request._header(b"cookie") is None  # no cookie at all: nothing to refresh
                 or not self.config["SESSION_REFRESH_EACH_REQUEST"]
                 or interface.get_cookie_name(self) not in request.cookies
             ):

@@ -112,3 +112,11 @@ def test_console_script_prints_usage_without_crashing() -> None:
     )
     assert result.returncode == 0
     assert "uvicorn" in result.stdout
+
+
+def test_lazy_test_client_names_resolve() -> None:
+    import veloce
+    from veloce.testing import AsyncTestClient, TestClient
+
+    assert veloce.TestClient is TestClient
+    assert veloce.AsyncTestClient is AsyncTestClient

@@ -24,9 +24,25 @@ from .core.exceptions import WebSocketDisconnect as WebSocketDisconnect
 from .core.exceptions import WebSocketException as WebSocketException
 from .core.exceptions import WebSocketRequestValidationError as WebSocketRequestValidationError
 from .core.exceptions import abort as abort
+from .core.datastructures import URL as URL
+from .core.datastructures import AcceptHeader as AcceptHeader
+from .core.datastructures import Authorization as Authorization
+from .core.datastructures import FormData as FormData
+from .core.datastructures import Headers as Headers
+from .core.datastructures import RangeSpec as RangeSpec
+from .core.datastructures import UploadFile as UploadFile
 from .core.files import FileResponse as FileResponse
+from .core.filenames import safe_join as safe_join
+from .core.filenames import secure_filename as secure_filename
 from .core.request import Request as Request
 from .core.response import Response as Response
+from .core.responses import HTMLResponse as HTMLResponse
+from .core.responses import JSONResponse as JSONResponse
+from .core.responses import ORJSONResponse as ORJSONResponse
+from .core.responses import PlainTextResponse as PlainTextResponse
+from .core.responses import RedirectResponse as RedirectResponse
+from .core.responses import StreamingResponse as StreamingResponse
+from .core.responses import UJSONResponse as UJSONResponse
 from .ctx import after_this_request as after_this_request
 from .ctx import copy_current_request_context as copy_current_request_context
 from .ctx import has_app_context as has_app_context
@@ -44,6 +60,8 @@ from .sending import send_file as send_file
 from .sending import send_from_directory as send_from_directory
 from .staticfiles import StaticFiles as StaticFiles
 from .json import jsonify as jsonify
+from .html import Markup as Markup
+from .html import escape as escape
 from .middleware.base import BaseHTTPMiddleware as BaseHTTPMiddleware
 from .middleware.base import Middleware as Middleware
 from .middleware.sessions import ServerSessionMiddleware as ServerSessionMiddleware
@@ -85,7 +103,10 @@ def __getattr__(name: str) -> object:
     if module_name is None:
         raise AttributeError(f"module 'veloce' has no attribute {name!r}")
     import importlib
+    import sys
 
     value = getattr(importlib.import_module(module_name), name)
-    globals()[name] = value
+    # ``globals`` here is the ``veloce.globals`` submodule (importing it binds the name
+    # on the package), so cache through the module object instead.
+    setattr(sys.modules[__name__], name, value)
     return value

@@ -238,3 +238,47 @@ def test_request_finished_sees_the_processed_response(app: Veloce) -> None:
     finally:
         _disconnect(connected)
     assert seen[-1] == "yes"
+
+
+def _stream_signal_log(flask_module) -> list[str]:
+    """Signals and teardowns around a stream_with_context response, as recorded."""
+    log: list[str] = []
+    app = flask_module.Flask("stream_signals_app")
+    app.testing = True
+    signals = flask_module.signals
+    for name in (
+        "request_started",
+        "request_finished",
+        "request_tearing_down",
+        "appcontext_tearing_down",
+        "appcontext_pushed",
+        "appcontext_popped",
+    ):
+        def receiver(sender, _name=name, **kwargs):
+            log.append(_name)
+
+        getattr(signals, name).connect(receiver, app, weak=False)
+    app.teardown_request(lambda exc: log.append("teardown_request"))
+
+    @app.route("/stream")
+    def stream():
+        def generate():
+            log.append("generate")
+            yield "x"
+
+        return flask_module.stream_with_context(generate())
+
+    client = app.test_client()
+    response = client.get("/stream")
+    assert response.data == b"x"
+    response.close()
+    return log
+
+
+def test_stream_with_context_signals_match_flask() -> None:
+    import flask as real_flask
+
+    import veloce.compat.flask as veloce_flask
+    import veloce.compat.flask.signals  # noqa: F401 - binds the submodule attribute
+
+    assert _stream_signal_log(veloce_flask) == _stream_signal_log(real_flask)

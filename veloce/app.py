@@ -30,6 +30,7 @@ from veloce.app_cli import CommandLine
 from veloce.app_errors import ErrorHandling
 from veloce.app_lifecycle import RequestLifecycle, absolute_redirect
 from veloce.app_middleware import MiddlewareRegistry
+from veloce.app_run import AppRun
 from veloce.app_static import AppStatic
 from veloce.app_templating import TemplateRendering
 from veloce.app_urls import URLBuilding
@@ -84,6 +85,7 @@ class Veloce(
     TemplateRendering,
     AppStatic,
     CommandLine,
+    AppRun,
     Scaffold,
 ):
     """A Flask-shaped application that is an ASGI callable.
@@ -552,57 +554,6 @@ class Veloce(
         from veloce.debug import debug_response
 
         await debug_response(e, request=request, app_name=self.name)(scope, receive, send)
-
-    def _stream_teardown(self, ctx: AppContext, exc: BaseException | None) -> None:
-        """Teardown again when a ``stream_with_context`` sync stream ends (Flask 3.1).
-
-        Flask re-pushes the contexts around the streamed body, so popping them at the
-        end runs the teardown callbacks a second time. A sync stream is consumed on
-        the event loop, where an async callback cannot be waited for: it is scheduled
-        as a task instead.
-        """
-        try:
-            loop: asyncio.AbstractEventLoop | None = asyncio.get_running_loop()
-        except RuntimeError:
-            loop = None
-
-        def call(fn: t.Callable[..., t.Any], is_async: bool) -> None:
-            if not is_async:
-                fn(exc)
-            elif loop is None:
-                self.ensure_sync(fn)(exc)
-            else:
-                loop.create_task(fn(exc))
-
-        blueprints = tuple(ctx.request.blueprints) if ctx.request is not None else ()
-        token = _cv_ctx.set(ctx)
-        try:
-            try:
-                for fn, is_async in self._hook_plan(blueprints).teardown:
-                    call(fn, is_async)
-            finally:
-                for fn, is_async in self._appcontext_teardowns:
-                    call(fn, is_async)
-        finally:
-            _cv_ctx.reset(token)
-
-    async def _stream_teardown_async(self, ctx: AppContext, exc: BaseException | None) -> None:
-        """The async-stream counterpart of :meth:`_stream_teardown` (awaits async hooks)."""
-        blueprints = tuple(ctx.request.blueprints) if ctx.request is not None else ()
-        token = _cv_ctx.set(ctx)
-        try:
-            try:
-                for fn, is_async in self._hook_plan(blueprints).teardown:
-                    rv = fn(exc)
-                    if is_async:
-                        await rv
-            finally:
-                for fn, is_async in self._appcontext_teardowns:
-                    rv = fn(exc)
-                    if is_async:
-                        await rv
-        finally:
-            _cv_ctx.reset(token)
 
     def _eager_session(self) -> bool:
         """Whether sessions open at push: any interface but the stock cookie one.

@@ -16,6 +16,14 @@ import inspect
 import typing as t
 
 from veloce.core.context import _cv_ctx
+from veloce.signals import (
+    appcontext_popped,
+    appcontext_pushed,
+    appcontext_tearing_down,
+    request_tearing_down,
+    send,
+    send_on_loop,
+)
 
 __all__ = ["stream_with_context"]
 
@@ -36,6 +44,8 @@ def _bound_ctx() -> t.Any:
 
 def _sync_stream(ctx: t.Any, iterator: t.Iterator[t.Any]) -> t.Iterator[t.Any]:
     error: BaseException | None = None
+    if appcontext_pushed.receivers:
+        send(appcontext_pushed, ctx.app)
     try:
         while True:
             token = _cv_ctx.set(ctx)
@@ -57,11 +67,13 @@ def _sync_stream(ctx: t.Any, iterator: t.Iterator[t.Any]) -> t.Iterator[t.Any]:
                 close()
         finally:
             _cv_ctx.reset(token)
-            ctx.app._stream_teardown(ctx, error)
+            _teardown_after_stream(ctx, error)
 
 
 async def _async_stream(ctx: t.Any, iterator: t.AsyncIterator[t.Any]) -> t.AsyncIterator[t.Any]:
     error: BaseException | None = None
+    if appcontext_pushed.receivers:
+        await send_on_loop(appcontext_pushed, ctx.app)
     try:
         while True:
             token = _cv_ctx.set(ctx)
@@ -83,7 +95,74 @@ async def _async_stream(ctx: t.Any, iterator: t.AsyncIterator[t.Any]) -> t.Async
                 await aclose()
         finally:
             _cv_ctx.reset(token)
-            await ctx.app._stream_teardown_async(ctx, error)
+            await _teardown_after_stream_async(ctx, error)
+
+
+def _teardown_after_stream(ctx: t.Any, exc: BaseException | None) -> None:
+    """Tear down again when a sync stream ends, as Flask 3.1's re-pushed contexts do.
+
+    A sync stream is consumed on the event loop, where an async teardown callback
+    cannot be waited for: it is scheduled as a task instead.
+    """
+    import asyncio
+
+    app = ctx.app
+    try:
+        loop: asyncio.AbstractEventLoop | None = asyncio.get_running_loop()
+    except RuntimeError:
+        loop = None
+
+    def call(fn: t.Callable[..., t.Any], is_async: bool) -> None:
+        if not is_async:
+            fn(exc)
+        elif loop is None:
+            app.ensure_sync(fn)(exc)
+        else:
+            loop.create_task(fn(exc))
+
+    blueprints = tuple(ctx.request.blueprints) if ctx.request is not None else ()
+    token = _cv_ctx.set(ctx)
+    try:
+        try:
+            for fn, is_async in app._hook_plan(blueprints).teardown:
+                call(fn, is_async)
+            if request_tearing_down.receivers:
+                send(request_tearing_down, app, exc=exc)
+        finally:
+            for fn, is_async in app._appcontext_teardowns:
+                call(fn, is_async)
+            if appcontext_tearing_down.receivers:
+                send(appcontext_tearing_down, app, exc=exc)
+    finally:
+        _cv_ctx.reset(token)
+    if appcontext_popped.receivers:
+        send(appcontext_popped, app)
+
+
+async def _teardown_after_stream_async(ctx: t.Any, exc: BaseException | None) -> None:
+    """The async-stream counterpart of :func:`_teardown_after_stream` (awaits hooks)."""
+    app = ctx.app
+    blueprints = tuple(ctx.request.blueprints) if ctx.request is not None else ()
+    token = _cv_ctx.set(ctx)
+    try:
+        try:
+            for fn, is_async in app._hook_plan(blueprints).teardown:
+                rv = fn(exc)
+                if is_async:
+                    await rv
+            if request_tearing_down.receivers:
+                await send_on_loop(request_tearing_down, app, exc=exc)
+        finally:
+            for fn, is_async in app._appcontext_teardowns:
+                rv = fn(exc)
+                if is_async:
+                    await rv
+            if appcontext_tearing_down.receivers:
+                await send_on_loop(appcontext_tearing_down, app, exc=exc)
+    finally:
+        _cv_ctx.reset(token)
+    if appcontext_popped.receivers:
+        await send_on_loop(appcontext_popped, app)
 
 
 def stream_with_context(generator_or_function: t.Any) -> t.Any:

@@ -1,7 +1,7 @@
 """The smallest Veloce app: Flask-style views, sync and async side by side.
 
-Run it:  uvicorn examples.hello:app   (or: python examples/hello.py once the
-built-in server lands).
+Run it:  veloce --app examples/hello.py run   (development server), or
+         uvicorn examples.hello:app            (production).
 """
 
 from veloce import Veloce, jsonify, request

@@ -674,7 +674,7 @@ def test_run_maps_options_to_the_server(
     assert " * Debug mode: on" in result.output
     options = calls[-1][2]
     assert (options.host, options.port) == ("0.0.0.0", 8123)
-    assert (options.reload, options.workers) == (True, 1)
+    assert (options.reload, options.workers, options.server) == (True, 1, "builtin")
     assert options.extra_files == [str(extra)] and options.exclude_patterns == ["*.tmp"]
     result = runner.invoke(cli, ["run", "--no-debug", "--workers", "3"])
     assert calls[-1][2].reload is False and calls[-1][2].workers == 3
@@ -692,7 +692,7 @@ def test_run_maps_options_to_the_server(
 
 def test_run_without_uvicorn_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "uvicorn", None)
-    result = Veloce("nouv").test_cli_runner().invoke(cli, ["run"])
+    result = Veloce("nouv").test_cli_runner().invoke(cli, ["run", "--server", "uvicorn"])
     assert result.exit_code == 1
     assert "install 'veloce[server]'" in result.output
 
@@ -708,7 +708,8 @@ def test_run_serves_example_over_http_in_a_subprocess(tmp_path: pathlib.Path) ->
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("VELOCE_", "FLASK_"))}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "veloce", "--app", "examples/hello.py", "run", "--port", str(port)],
+        [sys.executable, "-m", "veloce", "--app", "examples/hello.py", "run", "--port", str(port),
+         "--server", "uvicorn"],
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,

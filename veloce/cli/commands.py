@@ -13,7 +13,7 @@ import click
 from veloce.cli.appgroup import pass_script_info, with_appcontext
 from veloce.cli.discovery import ScriptInfo
 from veloce.cli.options import debug_option
-from veloce.cli.server import ServerOptions, serve
+from veloce.cli.server import SERVERS, ServerOptions, serve
 from veloce.globals import current_app
 from veloce.helpers import get_debug_flag
 
@@ -107,6 +107,15 @@ def show_server_banner(debug: bool, app_import_path: str | None) -> None:
     help="The number of worker processes (cannot be combined with the reloader).",
 )
 @click.option(
+    "--server",
+    type=click.Choice(SERVERS),
+    default="builtin",
+    envvar="VELOCE_SERVER",
+    show_default=True,
+    help="The server: Veloce's built-in development server, or uvicorn"
+    " (install 'veloce[server]').",
+)
+@click.option(
     "--extra-files",
     default=None,
     type=SeparatedPathType(),
@@ -129,13 +138,15 @@ def run_command(
     key: str | None,
     reload: bool | None,
     workers: int,
+    server: str,
     extra_files: list[str] | None,
     exclude_patterns: list[str] | None,
 ) -> None:
     """Run a local development server.
 
-    The app is served with uvicorn (install 'veloce[server]'). The reloader is
-    enabled by default with the '--debug' option.
+    The app is served by Veloce's built-in server ('--server uvicorn' or
+    VELOCE_SERVER=uvicorn for uvicorn). The reloader is enabled by default with the
+    '--debug' option (install 'veloce[reload]' for the built-in server's reloader).
     """
     app = info.load_app()
     debug = get_debug_flag()
@@ -154,11 +165,12 @@ def run_command(
         extra_files=extra_files or [],
         exclude_patterns=exclude_patterns or [],
         debug=debug,
+        server=server,
     )
     try:
         serve(app, info.app_import_path, options)
     except RuntimeError as e:
-        if "veloce[server]" not in str(e):
+        if "install 'veloce[" not in str(e):
             raise
         raise click.ClickException(str(e)) from None
 

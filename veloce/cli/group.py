@@ -140,7 +140,8 @@ An application to load must be given with the '--app' option,
 'VELOCE_APP' (or 'FLASK_APP') environment variable, or with a 'wsgi.py'
 or 'app.py' file in the current directory.
 
-'veloce run' serves the app with uvicorn: install 'veloce[server]'.
+'veloce run' serves the app on the built-in development server; in
+production use uvicorn (install 'veloce[server]').
 """,
 )
 

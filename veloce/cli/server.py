@@ -1,10 +1,12 @@
 """Which server ``veloce run`` starts, and how its options map onto that server.
 
-Until Veloce's built-in server exists, :func:`serve` runs uvicorn; it is the one
-function the built-in server replaces. A reloading or multi-worker uvicorn
-re-imports the app in child processes, so it is given an import string
-(:func:`load_app_from_environ`, a factory) and the ``--app`` string travels in the
-environment, which the children inherit.
+``veloce run`` serves with Veloce's built-in development server
+(:func:`veloce.server.main.run`). ``--server uvicorn`` (or ``VELOCE_SERVER=uvicorn``)
+runs uvicorn instead. A reloading or multi-worker uvicorn re-imports the app in child
+processes, so it is given an import string (:func:`load_app_from_environ`, a factory)
+and the ``--app`` string travels in the environment, which the children inherit. The
+built-in server needs neither: its workers are forked from the loaded app, and its
+reloader re-runs the whole command.
 """
 
 from __future__ import annotations
@@ -17,7 +19,17 @@ from veloce.cli.discovery import ScriptInfo
 if t.TYPE_CHECKING:
     from veloce.app import Veloce
 
-__all__ = ["APP_IMPORT_PATH_ENV", "ServerOptions", "load_app_from_environ", "serve"]
+__all__ = [
+    "APP_IMPORT_PATH_ENV",
+    "SERVERS",
+    "ServerOptions",
+    "load_app_from_environ",
+    "serve",
+    "uvicorn_hint",
+]
+
+#: The servers ``veloce run --server`` can start.
+SERVERS = ("builtin", "uvicorn")
 
 #: How the ``--app`` string reaches server processes started by a reloader or for
 #: extra workers ("" means default discovery).
@@ -39,6 +51,7 @@ class ServerOptions(t.NamedTuple):
     extra_files: list[str]
     exclude_patterns: list[str]
     debug: bool
+    server: str = "builtin"
 
 
 def load_app_from_environ() -> Veloce:
@@ -66,8 +79,18 @@ def _reload_settings(options: ServerOptions) -> dict[str, t.Any]:
     }
 
 
+def uvicorn_hint(app_import_path: str | None) -> str:
+    """The ``module:app`` uvicorn would take for an ``--app`` string (for the banner)."""
+    if not app_import_path:
+        return "app:app"
+    path, _, name = app_import_path.partition(":")
+    if path.endswith(".py"):
+        path = os.path.splitext(os.path.normpath(path))[0].replace(os.sep, ".")
+    return f"{path}:{name or 'app'}"
+
+
 def serve(app: Veloce, app_import_path: str | None, options: ServerOptions) -> None:
-    """Serve ``app`` until interrupted.
+    """Serve ``app`` until interrupted, on the server ``options.server`` names.
 
     Args:
         app: The loaded app (served directly when one process suffices).
@@ -75,14 +98,45 @@ def serve(app: Veloce, app_import_path: str | None, options: ServerOptions) -> N
         options: The command-line options.
 
     Raises:
-        RuntimeError: uvicorn is not installed.
+        RuntimeError: uvicorn (``--server uvicorn``) or watchfiles (``--reload`` on the
+            built-in server) is not installed.
     """
+    if options.server == "uvicorn":
+        _serve_uvicorn(app, app_import_path, options)
+    else:
+        _serve_builtin(app, app_import_path, options)
+
+
+def _serve_builtin(app: Veloce, app_import_path: str | None, options: ServerOptions) -> None:
+    import ssl
+
+    from veloce.server.main import run
+
+    context = None
+    if options.certfile:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(options.certfile, options.keyfile)
+    run(
+        app,
+        host=options.host,
+        port=options.port,
+        workers=options.workers,
+        ssl_context=context,
+        debug=options.debug,
+        reload=options.reload,
+        extra_files=options.extra_files,
+        exclude_patterns=options.exclude_patterns,
+        app_hint=uvicorn_hint(app_import_path),
+    )
+
+
+def _serve_uvicorn(app: Veloce, app_import_path: str | None, options: ServerOptions) -> None:
     try:
         import uvicorn
     except ImportError:
         raise RuntimeError(
-            "'veloce run' serves apps with uvicorn until Veloce's built-in server is"
-            " available: install 'veloce[server]' (pip install 'veloce[server]')"
+            "'veloce run --server uvicorn' needs uvicorn: install 'veloce[server]'"
+            " (pip install 'veloce[server]')"
         ) from None
 
     kwargs: dict[str, t.Any] = {

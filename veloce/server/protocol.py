@@ -17,6 +17,7 @@ gets 414 and an oversized header block (bytes or field count) gets 431, both wit
 from __future__ import annotations
 
 import asyncio
+import socket
 import urllib.parse
 from collections import deque
 from typing import TYPE_CHECKING, Any
@@ -67,6 +68,17 @@ class _Reject(Exception):
     def __init__(self, response: bytes) -> None:
         super().__init__()
         self.response = response
+
+
+def _disable_nagle(transport: asyncio.BaseTransport) -> None:
+    """Send each response at once: Nagle's algorithm plus the client's delayed ACK
+    would hold a small second write (the body after the head) for ~40 ms."""
+    sock = transport.get_extra_info("socket")
+    if sock is not None and sock.family in (socket.AF_INET, socket.AF_INET6):
+        try:
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        except OSError:
+            pass
 
 
 class HttpProtocol(asyncio.Protocol):
@@ -120,6 +132,7 @@ class HttpProtocol(asyncio.Protocol):
             self.transport.close()
             return
         connections.add(self)
+        _disable_nagle(transport)
         self.flow = FlowControl(self.transport)
         self.transport.set_write_buffer_limits(high=self.config.write_high_water)
         self.server = _address(transport.get_extra_info("sockname"))

@@ -151,6 +151,9 @@ def environment(repo: Path) -> list[tuple[str, str]]:
         ("date", datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")),
         ("machine", f"{platform.system()} {platform.release()} {platform.machine()}"),
         ("cpu", f"{_cpu_model()}, {os.cpu_count()} logical CPUs"),
+        # Pinning matters: a sync view's hand-off to a worker thread costs far more when
+        # the two threads wake each other across CPUs (run under `taskset -c 0` to pin).
+        ("cpu affinity", ", ".join(str(c) for c in sorted(os.sched_getaffinity(0)))),
         (
             "python",
             f"{platform.python_implementation()} {sys.version.split()[0]}"

@@ -43,6 +43,7 @@ from .core.responses import PlainTextResponse as PlainTextResponse
 from .core.responses import RedirectResponse as RedirectResponse
 from .core.responses import StreamingResponse as StreamingResponse
 from .core.responses import UJSONResponse as UJSONResponse
+from .core.websockets import WebSocket as WebSocket
 from .ctx import after_this_request as after_this_request
 from .ctx import copy_current_request_context as copy_current_request_context
 from .ctx import has_app_context as has_app_context

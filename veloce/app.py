@@ -34,8 +34,9 @@ from veloce.app_run import AppRun
 from veloce.app_static import AppStatic
 from veloce.app_templating import TemplateRendering
 from veloce.app_urls import URLBuilding
+from veloce.app_websockets import WebSocketRoutes
 from veloce.config import DEFAULT_CONFIG, Config, ConfigAttribute
-from veloce.core.asgi import content_length, reject_websocket
+from veloce.core.asgi import content_length
 from veloce.core.body import BODY_SPOOL_THRESHOLD, read_body
 from veloce.core.concurrency import LanePool
 from veloce.core.context import _cv_ctx
@@ -86,6 +87,7 @@ class Veloce(
     AppStatic,
     CommandLine,
     AppRun,
+    WebSocketRoutes,
     Scaffold,
 ):
     """A Flask-shaped application that is an ASGI callable.
@@ -452,7 +454,7 @@ class Veloce(
     # -- ASGI ------------------------------------------------------------------------
 
     async def __call__(self, scope: t.Any, receive: t.Any, send: t.Any) -> None:
-        """The ASGI application: ``http`` and ``lifespan`` scopes."""
+        """The ASGI application: ``http``, ``websocket`` and ``lifespan`` scopes."""
         if self._asgi_stack is not None and self._enter_asgi_stack(scope):
             # ASGI middleware registered: go through it; it calls back in here.
             await self._asgi_stack(scope, receive, send)
@@ -465,7 +467,9 @@ class Veloce(
         elif kind == "lifespan":
             await self._lifespan.handle(self, scope, receive, send)
         elif kind == "websocket":
-            await reject_websocket(send)
+            if not self._frozen:
+                self.freeze()
+            await self._handle_websocket(scope, receive, send)
         else:
             raise RuntimeError(f"unsupported ASGI scope type {kind!r}")
 

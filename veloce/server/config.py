@@ -40,6 +40,8 @@ class ServerConfig:
         write_high_water: transport write-buffer high-water mark in bytes; a streaming
             response waits in ``send`` while the buffer is above it.
         default_headers: headers added to every response (e.g. ``server``), pre-encoded.
+        ws_max_size: largest WebSocket message in bytes (after reassembling fragments);
+            a bigger one closes the connection with 1009. uvicorn's default, 16 MiB.
     """
 
     root_path: str = ""
@@ -52,6 +54,7 @@ class ServerConfig:
     max_connections: int | None = None
     write_high_water: int = 65536
     default_headers: tuple[tuple[bytes, bytes], ...] = ()
+    ws_max_size: int = 16 * 1024 * 1024
 
 
 @dataclass

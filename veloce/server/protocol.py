@@ -12,6 +12,9 @@ queued and answered strictly in order. Malformed input never reaches the app: a 
 error is answered with 400 and the connection is closed; an over-long request target
 gets 414 and an oversized header block (bytes or field count) gets 431, both with
 ``connection: close`` (RFC 9110 §15.5.15 / RFC 6585 §5 rather than h11's generic 400).
+A ``GET`` with ``Upgrade: websocket`` on an idle connection is handed over to
+:mod:`veloce.server.ws_protocol` when wsproto is installed; otherwise (and for other
+upgrades) it reaches the app as a plain ``http`` request.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 import httptools
 
+from veloce.server import ws_protocol
 from veloce.server.cycle import RequestResponseCycle
 from veloce.server.flow_control import READ_HIGH_WATER, FlowControl
 from veloce.server.status import status_line
@@ -117,6 +121,7 @@ class HttpProtocol(asyncio.Protocol):
         self.expect_100_continue = False
         self.content_length: int | None = None
         self.body_size = 0
+        self.ws_upgrade = False  # the head just parsed is a WebSocket handshake to hand over
         self.cycle: RequestResponseCycle | None = None  # last request parsed
         self.active: RequestResponseCycle | None = None  # request being answered
 
@@ -161,9 +166,13 @@ class HttpProtocol(asyncio.Protocol):
             return
         try:
             self.parser.feed_data(data)
-        except httptools.HttpParserUpgrade:
-            # WebSocket/h2c upgrades are not served here: treat as a plain request that
-            # has already been dispatched (the app sees an ordinary http scope).
+        except httptools.HttpParserUpgrade as exc:
+            if self.ws_upgrade:
+                # Hand the transport and the bytes after the head to the WebSocket side.
+                self.closed = True
+                ws_protocol.upgrade(self, data[exc.args[0] :])
+            # Other upgrades (h2c, or websocket without wsproto installed) are not served
+            # here: the request was dispatched as plain http (an ordinary http scope).
             return
         except httptools.HttpParserError as exc:
             # A callback's exception reaches us as the context of a callback error.
@@ -241,6 +250,18 @@ class HttpProtocol(asyncio.Protocol):
         scope["path"] = root_path + path if root_path else path
         scope["raw_path"] = root_path.encode("ascii") + raw_path if root_path else raw_path
         scope["query_string"] = parsed.query or b""
+        if (
+            self.active is None
+            and scope["method"] == "GET"
+            and parser.should_upgrade()
+            and ws_protocol.is_websocket_upgrade(self.headers)
+            and ws_protocol.available()
+        ):
+            # Served by ws_protocol.WSProtocol once the parser stops at the upgrade.
+            self.ws_upgrade = True
+            self.cycle = None
+            self._disarm()
+            return
         limit = self.config.max_body_size
         if limit is not None and self.content_length is not None and self.content_length > limit:
             raise _Reject(_413)

@@ -1,7 +1,8 @@
 """In-memory test clients for ASGI apps (``TestClient``, ``AsyncTestClient``).
 
 Layout: ``builder`` (arguments -> ASGI scope + body), ``encoding`` (forms, multipart, query),
-``wrappers`` (``TestRequest``/``TestResponse``), ``cookies`` (the jar),
+``wrappers`` (``TestRequest``/``TestResponse``), ``cookies`` (the jar), ``websocket``
+(``websocket_connect`` sessions),
 ``transport`` (one ASGI exchange; the sync client's private loop), ``base`` (what
 both clients share: cookies, redirects, preserved contexts), ``_session_transaction``
 (``session_transaction()`` for Veloce apps) and ``client``.
@@ -18,6 +19,7 @@ from .cookies import Cookie as Cookie
 from .cookies import CookieJar as CookieJar
 from .encoding import encode_multipart as encode_multipart
 from .wrappers import TestRequest as TestRequest
+from .websocket import WebSocketTestSession as WebSocketTestSession
 from .wrappers import TestResponse as TestResponse
 
 __all__ = [
@@ -29,6 +31,7 @@ __all__ = [
     "TestClient",
     "TestRequest",
     "TestResponse",
+    "WebSocketTestSession",
     "build_request",
     "encode_multipart",
 ]

@@ -16,8 +16,9 @@ import typing as t
 import weakref
 
 from veloce.testing import _session_transaction
-from veloce.testing.base import ClientBase
+from veloce.testing.base import ClientBase, _hostname
 from veloce.testing.transport import LoopRunner
+from veloce.testing.websocket import WebSocketTestSession, websocket_scope
 
 if t.TYPE_CHECKING:
     from types import TracebackType
@@ -185,6 +186,32 @@ class TestClient(ClientBase):
             follow_redirects=follow_redirects,
             **kwargs,
         )
+
+    def websocket_connect(
+        self,
+        path: str,
+        subprotocols: list[str] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> WebSocketTestSession:
+        """Open an in-memory WebSocket against the app (use it with ``with``).
+
+        Drives the ASGI websocket protocol on the client's event loop: the handshake
+        happens when the block is entered, ``send_*``/``receive_*`` exchange frames
+        with the running handler, and a close by the app raises
+        :class:`~veloce.core.exceptions.WebSocketDisconnect`::
+
+            with client.websocket_connect("/ws") as ws:
+                ws.send_text("hi")
+                assert ws.receive_text() == "echo: hi"
+        """
+        request = self._prepare(path, "GET", {"headers": headers})
+        cookie = None
+        if self._jar is not None:
+            cookie = self._jar.request_header(
+                _hostname(request.host), request.scope["raw_path"].decode("latin-1")
+            )
+        scope = websocket_scope(request.scope, subprotocols, cookie)
+        return WebSocketTestSession(self.application, scope, self._runner)
 
     @contextlib.contextmanager
     def session_transaction(self, *args: t.Any, **kwargs: t.Any) -> t.Iterator[SessionMixin]:

@@ -1,0 +1,489 @@
+"""RFC 6455 WebSocket behaviour of the built-in server, checked against uvicorn too.
+
+A plain ASGI echo app runs in-process behind each server (the built-in ``veloce.server``
+and uvicorn with ``ws="wsproto"``) on a free port. The client is a raw socket doing the
+opening handshake and writing masked frames by hand, so fragmentation, control frames
+and close codes are exactly what the test says they are.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import hashlib
+import json
+import os
+import socket
+import struct
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+pytest.importorskip("wsproto")
+
+from veloce.server import HttpProtocol, ServerConfig, ServerState  # noqa: E402
+from veloce.server import ws_protocol  # noqa: E402
+
+__all__: list[str] = []
+
+HOST = "127.0.0.1"
+WAIT = 10.0
+MAX_SIZE = 1024
+GUID = b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
+
+#: Close codes seen by the app, per request path (written from the server thread).
+DISCONNECTS: dict[str, list[int]] = {}
+DISCONNECTED = threading.Condition()
+
+
+async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+    """Echo websocket messages; a few paths exercise the other ASGI messages."""
+    if scope["type"] == "http":
+        await receive()
+        body = b"plain http"
+        await send({"type": "http.response.start", "status": 200,
+                    "headers": [(b"content-length", b"%d" % len(body))]})
+        await send({"type": "http.response.body", "body": body})
+        return
+    assert scope["type"] == "websocket"
+    path = scope["path"]
+    assert (await receive())["type"] == "websocket.connect"
+    if path == "/reject":
+        await send({"type": "websocket.close"})
+        return
+    if path == "/boom-before":
+        raise RuntimeError("failed before accept")
+    subprotocols = scope["subprotocols"]
+    await send({
+        "type": "websocket.accept",
+        "subprotocol": subprotocols[-1] if subprotocols else None,
+        "headers": [(b"x-accepted", b"yes")],
+    })
+    if path == "/scope":
+        info = {key: scope[key] for key in ("path", "raw_path", "query_string", "scheme")}
+        info["raw_path"] = info["raw_path"].decode()
+        info["query_string"] = info["query_string"].decode()
+        info["subprotocols"] = subprotocols
+        await send({"type": "websocket.send", "text": json.dumps(info)})
+    elif path == "/boom-after":
+        raise RuntimeError("failed after accept")
+    elif path == "/return":
+        return
+    elif path == "/server-close":
+        await send({"type": "websocket.close", "code": 4001, "reason": "bye"})
+    while True:
+        message = await receive()
+        if message["type"] == "websocket.disconnect":
+            with DISCONNECTED:
+                DISCONNECTS.setdefault(path, []).append(message["code"])
+                DISCONNECTED.notify_all()
+            return
+        if message.get("text") is not None:
+            await send({"type": "websocket.send", "text": message["text"]})
+        else:
+            await send({"type": "websocket.send", "bytes": message["bytes"]})
+
+
+def _listening_socket() -> socket.socket:
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((HOST, 0))
+    sock.listen(128)
+    sock.setblocking(False)
+    return sock
+
+
+class BuiltinServer:
+    """veloce.server.HttpProtocol (handing over to WSProtocol) on loop.create_server."""
+
+    name = "builtin"
+
+    def __init__(self, asgi_app: Any = None) -> None:
+        self.app = app if asgi_app is None else asgi_app
+        self.config = ServerConfig(ws_max_size=MAX_SIZE)
+        self.state = ServerState()
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
+        self.thread.start()
+        sock = _listening_socket()
+        self.port = sock.getsockname()[1]
+        self.server = self._call(self._create(sock))
+
+    def _call(self, coro: Any) -> Any:
+        return asyncio.run_coroutine_threadsafe(coro, self.loop).result(WAIT)
+
+    async def _create(self, sock: socket.socket) -> asyncio.Server:
+        loop = self.loop
+        return await loop.create_server(
+            lambda: HttpProtocol(self.config, self.app, self.state, loop), sock=sock
+        )
+
+    async def _close(self) -> None:
+        self.server.close()
+        for connection in list(self.state.connections):
+            connection.transport.close()
+        await self.server.wait_closed()
+        for task in list(self.state.tasks):
+            task.cancel()
+        await asyncio.sleep(0)
+
+    def stop(self) -> None:
+        self._call(self._close())
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join(WAIT)
+        self.loop.close()
+
+
+class UvicornServer:
+    """uvicorn with its wsproto implementation, on a pre-bound socket."""
+
+    name = "uvicorn"
+
+    def __init__(self, asgi_app: Any = None) -> None:
+        import uvicorn
+
+        sock = _listening_socket()
+        self.port = sock.getsockname()[1]
+        config = uvicorn.Config(
+            app if asgi_app is None else asgi_app, lifespan="off", log_config=None, log_level="critical", ws="wsproto",
+            ws_max_size=MAX_SIZE, ws_ping_interval=None,
+        )
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(
+            target=asyncio.run, args=(self.server.serve(sockets=[sock]),), daemon=True
+        )
+        self.thread.start()
+        started = threading.Event()
+        for _ in range(int(WAIT / 0.01)):
+            if self.server.started:
+                break
+            started.wait(0.01)
+        assert self.server.started, "uvicorn did not start"
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(WAIT)
+
+
+@pytest.fixture(scope="module", params=["builtin", "uvicorn"])
+def server(request: pytest.FixtureRequest) -> Iterator[Any]:
+    running = BuiltinServer() if request.param == "builtin" else UvicornServer()
+    try:
+        yield running
+    finally:
+        running.stop()
+
+
+class WSClient:
+    """A hand-written RFC 6455 client: handshake, masked frames, raw frame reads."""
+
+    def __init__(
+        self, port: int, path: str = "/", *, protocols: str | None = None, early: bytes = b""
+    ) -> None:
+        self.sock = socket.create_connection((HOST, port), timeout=WAIT)
+        self.stream = self.sock.makefile("rb")
+        key = base64.b64encode(os.urandom(16))
+        head = (
+            b"GET %s HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\n"
+            b"Connection: Upgrade\r\nSec-WebSocket-Key: %s\r\nSec-WebSocket-Version: 13\r\n"
+            % (path.encode(), key)
+        )
+        if protocols:
+            head += b"Sec-WebSocket-Protocol: %s\r\n" % protocols.encode()
+        self.sock.sendall(head + b"\r\n" + early)
+        self.status, self.headers = self._read_head()
+        self.key = key
+
+    def _read_head(self) -> tuple[int, dict[str, str]]:
+        status = int(self.stream.readline().split()[1])
+        headers: dict[str, str] = {}
+        while True:
+            line = self.stream.readline()
+            if line in (b"\r\n", b""):
+                return status, headers
+            name, _, value = line.decode("latin-1").partition(":")
+            headers[name.strip().lower()] = value.strip()
+
+    def accept_ok(self) -> bool:
+        expected = base64.b64encode(hashlib.sha1(self.key + GUID).digest()).decode()
+        return self.status == 101 and self.headers.get("sec-websocket-accept") == expected
+
+    def send_frame(self, opcode: int, payload: bytes, *, fin: bool = True) -> None:
+        mask = os.urandom(4)
+        length = len(payload)
+        head = bytes([(0x80 if fin else 0) | opcode])
+        if length < 126:
+            head += bytes([0x80 | length])
+        elif length < 1 << 16:
+            head += bytes([0x80 | 126]) + struct.pack("!H", length)
+        else:
+            head += bytes([0x80 | 127]) + struct.pack("!Q", length)
+        masked = bytes(byte ^ mask[i % 4] for i, byte in enumerate(payload))
+        self.sock.sendall(head + mask + masked)
+
+    def send_close(self, code: int, reason: bytes = b"") -> None:
+        self.send_frame(0x8, struct.pack("!H", code) + reason)
+
+    def read_frame(self) -> tuple[int, bytes]:
+        first, second = self.stream.read(2)
+        assert second & 0x80 == 0, "server frames must not be masked"
+        assert first & 0x80, "server sent a fragment"
+        length = second & 0x7F
+        if length == 126:
+            (length,) = struct.unpack("!H", self.stream.read(2))
+        elif length == 127:
+            (length,) = struct.unpack("!Q", self.stream.read(8))
+        return first & 0x0F, self.stream.read(length)
+
+    def read_close(self) -> tuple[int, bytes]:
+        opcode, payload = self.read_frame()
+        assert opcode == 0x8, (opcode, payload)
+        return struct.unpack("!H", payload[:2])[0], payload[2:]
+
+    def at_eof(self) -> bool:
+        return self.stream.read(1) == b""
+
+    def close(self) -> None:
+        self.stream.close()
+        self.sock.close()
+
+
+@pytest.fixture
+def connect(server: Any) -> Iterator[Any]:
+    clients: list[WSClient] = []
+
+    def open_client(path: str = "/", **options: Any) -> WSClient:
+        client = WSClient(server.port, path, **options)
+        clients.append(client)
+        return client
+
+    yield open_client
+    for client in clients:
+        client.close()
+
+
+def _wait_disconnect(path: str) -> int:
+    with DISCONNECTED:
+        assert DISCONNECTED.wait_for(lambda: DISCONNECTS.get(path), WAIT)
+        return DISCONNECTS[path].pop(0)
+
+
+def test_handshake_and_scope(connect: Any) -> None:
+    client = connect("/scope?a=1&b=%20", protocols="chat, superchat")
+    assert client.accept_ok()
+    assert client.headers["x-accepted"] == "yes"
+    assert client.headers["sec-websocket-protocol"] == "superchat"
+    opcode, payload = client.read_frame()
+    assert opcode == 0x1
+    assert json.loads(payload) == {
+        "path": "/scope",
+        "raw_path": "/scope",
+        "query_string": "a=1&b=%20",
+        "scheme": "ws",
+        "subprotocols": ["chat", "superchat"],
+    }
+
+
+def test_echo_text_and_bytes(connect: Any) -> None:
+    client = connect("/echo")
+    assert client.accept_ok()
+    client.send_frame(0x1, "héllo".encode())
+    assert client.read_frame() == (0x1, "héllo".encode())
+    client.send_frame(0x2, b"\x00\xffbin")
+    assert client.read_frame() == (0x2, b"\x00\xffbin")
+    big = os.urandom(MAX_SIZE)  # exactly the limit is allowed; uses a 16-bit length
+    client.send_frame(0x2, big)
+    assert client.read_frame() == (0x2, big)
+
+
+def test_ping_answered_with_pong(connect: Any) -> None:
+    client = connect("/echo")
+    client.send_frame(0x9, b"are you there")
+    assert client.read_frame() == (0xA, b"are you there")
+    client.send_frame(0x1, b"after")
+    assert client.read_frame() == (0x1, b"after")
+
+
+def test_fragmented_message_reassembled(connect: Any) -> None:
+    client = connect("/echo")
+    client.send_frame(0x1, b"frag", fin=False)
+    client.send_frame(0x9, b"mid")  # control frames may interleave fragments
+    client.send_frame(0x0, b"men", fin=False)
+    client.send_frame(0x0, b"ted", fin=True)
+    assert client.read_frame() == (0xA, b"mid")
+    assert client.read_frame() == (0x1, b"fragmented")
+    client.send_frame(0x2, b"\x01", fin=False)
+    client.send_frame(0x0, b"\x02", fin=True)
+    assert client.read_frame() == (0x2, b"\x01\x02")
+
+
+def test_client_close_echoed_and_reported(connect: Any) -> None:
+    client = connect("/client-close")
+    client.send_close(4002, b"done")
+    assert client.read_close() == (4002, b"done")
+    assert client.at_eof()
+    assert _wait_disconnect("/client-close") == 4002
+
+
+def test_server_close_code_and_reason(connect: Any) -> None:
+    client = connect("/server-close")
+    assert client.read_close() == (4001, b"bye")
+    client.send_close(4001)
+    assert client.at_eof()
+
+
+def test_oversize_message_closes_1009(connect: Any) -> None:
+    client = connect("/oversize")
+    client.send_frame(0x2, b"x" * 600, fin=False)
+    client.send_frame(0x0, b"x" * 600, fin=True)
+    code, _ = client.read_close()
+    assert code == 1009
+    assert _wait_disconnect("/oversize") == 1009
+
+
+def test_oversize_text_counts_utf8_bytes(connect: Any) -> None:
+    client = connect("/oversize-text")
+    client.send_frame(0x1, ("é" * (MAX_SIZE // 2 + 1)).encode())
+    code, _ = client.read_close()
+    assert code == 1009
+
+
+def test_invalid_utf8_closes_1007(server: Any, connect: Any) -> None:
+    if server.name == "uvicorn":
+        pytest.skip("uvicorn drops the connection without the 1007 close frame RFC 6455 asks")
+    client = connect("/echo")
+    client.send_frame(0x1, b"\xff\xfe")
+    code, _ = client.read_close()
+    assert code == 1007
+
+
+def test_close_before_accept_is_403(connect: Any) -> None:
+    client = connect("/reject")
+    assert client.status == 403
+    assert client.at_eof()
+
+
+def test_transport_loss_reports_1006(server: Any, connect: Any) -> None:
+    client = connect("/lost")
+    assert client.accept_ok()
+    client.sock.shutdown(socket.SHUT_RDWR)
+    client.close()
+    # RFC 6455 §7.1.5: no close frame received means 1006; uvicorn reports 1005.
+    assert _wait_disconnect("/lost") == (1006 if server.name == "builtin" else 1005)
+
+
+def test_bad_version_rejected(server: Any) -> None:
+    with socket.create_connection((HOST, server.port), timeout=WAIT) as sock:
+        sock.sendall(
+            b"GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+            b"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 8\r\n\r\n"
+        )
+        response = sock.makefile("rb").read()
+    assert response.split()[1] == b"426"
+    assert b"sec-websocket-version: 13" in response.lower()
+
+
+def test_plain_http_still_served(server: Any) -> None:
+    with socket.create_connection((HOST, server.port), timeout=WAIT) as sock:
+        sock.sendall(b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        response = sock.makefile("rb").read()
+    assert response.startswith(b"HTTP/1.1 200")
+    assert response.endswith(b"plain http")
+
+
+def test_without_wsproto_upgrade_is_plain_http(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(ws_protocol, "_available", False)
+    running = BuiltinServer()
+    try:
+        client = WSClient(running.port, "/echo")
+        assert client.status == 200
+        client.close()
+    finally:
+        running.stop()
+
+
+def test_frames_sent_with_the_handshake(server: Any, connect: Any) -> None:
+    if server.name == "uvicorn":
+        pytest.skip("uvicorn's wsproto handshake drops frames sent with the request head")
+    mask = b"\x01\x02\x03\x04"
+    masked = bytes(byte ^ mask[i % 4] for i, byte in enumerate(b"early"))
+    client = connect("/echo", early=b"\x81\x85" + mask + masked)
+    assert client.accept_ok()
+    assert client.read_frame() == (0x1, b"early")
+
+
+def test_app_error_before_accept_is_500(server: Any, connect: Any) -> None:
+    if server.name == "uvicorn":
+        pytest.skip("uvicorn drops the connection instead (no close frame / no 500)")
+    client = connect("/boom-before")
+    assert client.status == 500
+    assert client.at_eof()
+
+
+def test_app_error_after_accept_closes_1011(server: Any, connect: Any) -> None:
+    if server.name == "uvicorn":
+        pytest.skip("uvicorn drops the connection instead (no close frame / no 500)")
+    client = connect("/boom-after")
+    assert client.accept_ok()
+    assert client.read_close()[0] == 1011
+
+
+def test_app_return_after_accept_closes_1000(server: Any, connect: Any) -> None:
+    if server.name == "uvicorn":
+        pytest.skip("uvicorn drops the connection instead (no close frame / no 500)")
+    client = connect("/return")
+    assert client.accept_ok()
+    assert client.read_close()[0] == 1000
+
+
+def test_server_shutdown_closes_1012() -> None:
+    running = BuiltinServer()
+    try:
+        client = WSClient(running.port, "/shutdown")
+        assert client.accept_ok()
+        client.send_frame(0x1, b"ping")
+        assert client.read_frame() == (0x1, b"ping")
+
+        async def shutdown() -> None:
+            for connection in list(running.state.connections):
+                connection.shutdown()
+
+        running._call(shutdown())
+        assert client.read_close()[0] == 1012
+        client.send_close(1012)
+        assert client.at_eof()
+        assert _wait_disconnect("/shutdown") == 1012
+        client.close()
+    finally:
+        running.stop()
+
+
+@pytest.mark.parametrize("server_class", [BuiltinServer, UvicornServer], ids=["builtin", "uvicorn"])
+def test_veloce_websocket_route_runs_on_both_servers(server_class: Any) -> None:
+    """The same Veloce app's WebSocket route answers on the built-in server and uvicorn."""
+    from veloce import Veloce, WebSocket
+
+    veloce_app = Veloce(__name__)
+
+    @veloce_app.websocket("/chat/<room>")
+    async def chat(ws: WebSocket, room: str) -> None:
+        await ws.accept(subprotocol=ws.negotiate_subprotocol(["chat.v1"]))
+        async for message in ws.iter_text():
+            await ws.send_text(f"{room}:{message}")
+
+    running = server_class(veloce_app)
+    try:
+        client = WSClient(running.port, "/chat/lobby", protocols="chat.v1")
+        try:
+            assert client.accept_ok()
+            assert client.headers.get("sec-websocket-protocol") == "chat.v1"
+            client.send_frame(0x1, b"hello")
+            assert client.read_frame() == (0x1, b"lobby:hello")
+            client.send_close(1000)
+            assert client.read_close()[0] == 1000
+        finally:
+            client.close()
+    finally:
+        running.stop()

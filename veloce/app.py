@@ -42,7 +42,6 @@ from veloce.core.concurrency import LanePool
 from veloce.core.context import _cv_ctx
 from veloce.core.exceptions import (
     Aborter,
-    BuildError,
     HTTPException,
     RequestRedirect,
 )
@@ -56,7 +55,7 @@ from veloce.ctx import AppContext, RequestContext, _AppCtxGlobals
 from veloce.dispatch import run_on_lane, run_on_loop
 from veloce.json.provider import DefaultJSONProvider, JSONProvider
 from veloce.helpers import get_debug_flag
-from veloce.scaffold import Scaffold, T_route, _endpoint_from_view_func, setupmethod
+from veloce.scaffold import Scaffold, _endpoint_from_view_func, setupmethod
 from veloce.sessions import SecureCookieSessionInterface, SessionInterface
 from veloce.signals import appcontext_popped, appcontext_pushed, send_on_loop
 from veloce.utils import find_instance_path

@@ -14,8 +14,8 @@ Flask parity: ``flask.sessions`` — same classes, attributes, hooks and config 
 (``SECRET_KEY``, ``SECRET_KEY_FALLBACKS``, ``SESSION_COOKIE_*``,
 ``PERMANENT_SESSION_LIFETIME``, ``SESSION_REFRESH_EACH_REQUEST``), so a custom
 ``app.session_interface`` written for Flask works unchanged. Differences: the
-:class:`SessionInterface` base opens no session and saves nothing instead of
-raising ``NotImplementedError``, and a :class:`NullSession` also refuses ``|=``.
+:class:`SessionInterface` base opens no session and saves nothing (Flask's base
+raises for both), and a :class:`NullSession` also refuses ``|=``.
 """
 
 from __future__ import annotations

@@ -55,7 +55,7 @@ class View:
 
     Flask parity: same attributes and ``as_view`` as ``flask.views.View``. A class that
     does not override ``dispatch_request`` is refused by ``as_view`` (``TypeError`` at
-    registration) instead of failing with ``NotImplementedError`` per request.
+    registration) instead of failing on every request as Flask's does.
     """
 
     #: The methods the view is registered for; None means the route's default

@@ -8,23 +8,18 @@ apply only to the built-in server (uvicorn has no header timeout or body limit).
 
 from __future__ import annotations
 
-import asyncio
 import json
 import socket
-import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
 from _server_apps import BIG_PART, BIG_PARTS, DISCONNECTED, app
 
-from veloce.server import HttpProtocol, ServerConfig, ServerState
+from _servers import HOST, WAIT, BuiltinServer, UvicornServer
 
 __all__: list[str] = []
-
-HOST = "127.0.0.1"
-WAIT = 10.0
 
 
 @dataclass
@@ -36,102 +31,9 @@ class Response:
     raw_head: bytes = field(default=b"", repr=False)
 
 
-def _listening_socket() -> socket.socket:
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((HOST, 0))
-    sock.listen(128)
-    sock.setblocking(False)
-    return sock
-
-
-class _LoopThread:
-    """An event loop running in a daemon thread, for in-process servers."""
-
-    def __init__(self) -> None:
-        self.loop = asyncio.new_event_loop()
-        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
-        self.thread.start()
-
-    def call(self, coro: Any) -> Any:
-        return asyncio.run_coroutine_threadsafe(coro, self.loop).result(WAIT)
-
-    def stop(self) -> None:
-        self.loop.call_soon_threadsafe(self.loop.stop)
-        self.thread.join(WAIT)
-        self.loop.close()
-
-
-class BuiltinServer:
-    """veloce.server.HttpProtocol behind loop.create_server."""
-
-    name = "builtin"
-
-    def __init__(self, **options: Any) -> None:
-        self.config = ServerConfig(**options)
-        self.state = ServerState()
-        self.runner = _LoopThread()
-        sock = _listening_socket()
-        self.port = sock.getsockname()[1]
-        loop = self.runner.loop
-
-        def factory() -> HttpProtocol:
-            return HttpProtocol(self.config, app, self.state, loop)
-
-        self.server = self.runner.call(_create_server(loop, factory, sock))
-
-    def stop(self) -> None:
-        self.runner.call(self._close())
-        self.runner.stop()
-
-    async def _close(self) -> None:
-        self.server.close()
-        for connection in list(self.state.connections):
-            connection.shutdown()
-        await self.server.wait_closed()
-        for task in list(self.state.tasks):
-            task.cancel()
-        await asyncio.sleep(0)
-
-
-async def _create_server(
-    loop: asyncio.AbstractEventLoop, factory: Callable[[], HttpProtocol], sock: socket.socket
-) -> asyncio.Server:
-    return await loop.create_server(factory, sock=sock)
-
-
-class UvicornServer:
-    """uvicorn.Server(...).serve() on a pre-bound socket, signals left alone."""
-
-    name = "uvicorn"
-
-    def __init__(self) -> None:
-        import uvicorn
-
-        sock = _listening_socket()
-        self.port = sock.getsockname()[1]
-        config = uvicorn.Config(app, lifespan="off", log_config=None, log_level="critical")
-        self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(
-            target=asyncio.run, args=(self.server.serve(sockets=[sock]),), daemon=True
-        )
-        self.thread.start()
-        started = threading.Event()
-        for _ in range(int(WAIT / 0.01)):
-            if self.server.started:
-                started.set()
-                break
-            started.wait(0.01)
-        assert started.is_set(), "uvicorn did not start"
-
-    def stop(self) -> None:
-        self.server.should_exit = True
-        self.thread.join(WAIT)
-
-
 @pytest.fixture(scope="module", params=["builtin", "uvicorn"])
 def server(request: pytest.FixtureRequest) -> Iterator[Any]:
-    running = BuiltinServer() if request.param == "builtin" else UvicornServer()
+    running = BuiltinServer(app) if request.param == "builtin" else UvicornServer(app)
     try:
         yield running
     finally:
@@ -334,7 +236,7 @@ def test_client_disconnect_is_reported_to_app(client: Client) -> None:
 
 @pytest.fixture(scope="module")
 def limited() -> Iterator[BuiltinServer]:
-    running = BuiltinServer(header_timeout=0.2, max_body_size=1000, max_header_count=20)
+    running = BuiltinServer(app, header_timeout=0.2, max_body_size=1000, max_header_count=20)
     try:
         yield running
     finally:

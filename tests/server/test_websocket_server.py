@@ -8,7 +8,6 @@ and close codes are exactly what the test says they are.
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import hashlib
 import json
@@ -21,15 +20,11 @@ from typing import Any
 
 import pytest
 
-pytest.importorskip("wsproto")
+from _servers import HOST, WAIT, BuiltinServer, UvicornServer
 
-from veloce.server import HttpProtocol, ServerConfig, ServerState  # noqa: E402
-from veloce.server import ws_protocol  # noqa: E402
+from veloce.server import ws_protocol
 
 __all__: list[str] = []
-
-HOST = "127.0.0.1"
-WAIT = 10.0
 MAX_SIZE = 1024
 GUID = b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
 
@@ -86,90 +81,22 @@ async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
             await send({"type": "websocket.send", "bytes": message["bytes"]})
 
 
-def _listening_socket() -> socket.socket:
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((HOST, 0))
-    sock.listen(128)
-    sock.setblocking(False)
-    return sock
+def builtin_server(asgi_app: Any = None) -> BuiltinServer:
+    return BuiltinServer(app if asgi_app is None else asgi_app, ws_max_size=MAX_SIZE)
 
 
-class BuiltinServer:
-    """veloce.server.HttpProtocol (handing over to WSProtocol) on loop.create_server."""
-
-    name = "builtin"
-
-    def __init__(self, asgi_app: Any = None) -> None:
-        self.app = app if asgi_app is None else asgi_app
-        self.config = ServerConfig(ws_max_size=MAX_SIZE)
-        self.state = ServerState()
-        self.loop = asyncio.new_event_loop()
-        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
-        self.thread.start()
-        sock = _listening_socket()
-        self.port = sock.getsockname()[1]
-        self.server = self._call(self._create(sock))
-
-    def _call(self, coro: Any) -> Any:
-        return asyncio.run_coroutine_threadsafe(coro, self.loop).result(WAIT)
-
-    async def _create(self, sock: socket.socket) -> asyncio.Server:
-        loop = self.loop
-        return await loop.create_server(
-            lambda: HttpProtocol(self.config, self.app, self.state, loop), sock=sock
-        )
-
-    async def _close(self) -> None:
-        self.server.close()
-        for connection in list(self.state.connections):
-            connection.transport.close()
-        await self.server.wait_closed()
-        for task in list(self.state.tasks):
-            task.cancel()
-        await asyncio.sleep(0)
-
-    def stop(self) -> None:
-        self._call(self._close())
-        self.loop.call_soon_threadsafe(self.loop.stop)
-        self.thread.join(WAIT)
-        self.loop.close()
-
-
-class UvicornServer:
-    """uvicorn with its wsproto implementation, on a pre-bound socket."""
-
-    name = "uvicorn"
-
-    def __init__(self, asgi_app: Any = None) -> None:
-        import uvicorn
-
-        sock = _listening_socket()
-        self.port = sock.getsockname()[1]
-        config = uvicorn.Config(
-            app if asgi_app is None else asgi_app, lifespan="off", log_config=None, log_level="critical", ws="wsproto",
-            ws_max_size=MAX_SIZE, ws_ping_interval=None,
-        )
-        self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(
-            target=asyncio.run, args=(self.server.serve(sockets=[sock]),), daemon=True
-        )
-        self.thread.start()
-        started = threading.Event()
-        for _ in range(int(WAIT / 0.01)):
-            if self.server.started:
-                break
-            started.wait(0.01)
-        assert self.server.started, "uvicorn did not start"
-
-    def stop(self) -> None:
-        self.server.should_exit = True
-        self.thread.join(WAIT)
+def uvicorn_server(asgi_app: Any = None) -> UvicornServer:
+    return UvicornServer(
+        app if asgi_app is None else asgi_app,
+        ws="wsproto",
+        ws_max_size=MAX_SIZE,
+        ws_ping_interval=None,
+    )
 
 
 @pytest.fixture(scope="module", params=["builtin", "uvicorn"])
 def server(request: pytest.FixtureRequest) -> Iterator[Any]:
-    running = BuiltinServer() if request.param == "builtin" else UvicornServer()
+    running = builtin_server() if request.param == "builtin" else uvicorn_server()
     try:
         yield running
     finally:
@@ -395,7 +322,7 @@ def test_plain_http_still_served(server: Any) -> None:
 
 def test_without_wsproto_upgrade_is_plain_http(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(ws_protocol, "_available", False)
-    running = BuiltinServer()
+    running = builtin_server()
     try:
         client = WSClient(running.port, "/echo")
         assert client.status == 200
@@ -439,7 +366,7 @@ def test_app_return_after_accept_closes_1000(server: Any, connect: Any) -> None:
 
 
 def test_server_shutdown_closes_1012() -> None:
-    running = BuiltinServer()
+    running = builtin_server()
     try:
         client = WSClient(running.port, "/shutdown")
         assert client.accept_ok()
@@ -450,7 +377,7 @@ def test_server_shutdown_closes_1012() -> None:
             for connection in list(running.state.connections):
                 connection.shutdown()
 
-        running._call(shutdown())
+        running.call(shutdown())
         assert client.read_close()[0] == 1012
         client.send_close(1012)
         assert client.at_eof()
@@ -460,7 +387,7 @@ def test_server_shutdown_closes_1012() -> None:
         running.stop()
 
 
-@pytest.mark.parametrize("server_class", [BuiltinServer, UvicornServer], ids=["builtin", "uvicorn"])
+@pytest.mark.parametrize("server_class", [builtin_server, uvicorn_server], ids=["builtin", "uvicorn"])
 def test_veloce_websocket_route_runs_on_both_servers(server_class: Any) -> None:
     """The same Veloce app's WebSocket route answers on the built-in server and uvicorn."""
     from veloce import Veloce, WebSocket

@@ -10,7 +10,6 @@ import json
 import os
 import pathlib
 import signal
-import socket
 import subprocess
 import sys
 import textwrap
@@ -20,6 +19,7 @@ import urllib.request
 
 import click
 import pytest
+from _procs import free_port
 from click.testing import CliRunner
 
 from veloce import Blueprint, Veloce, current_app, g
@@ -697,15 +697,8 @@ def test_run_without_uvicorn_says_what_to_install(monkeypatch: pytest.MonkeyPatc
     assert "install 'veloce[server]'" in result.output
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def test_run_serves_example_over_http_in_a_subprocess(tmp_path: pathlib.Path) -> None:
-    pytest.importorskip("uvicorn")
-    port = _free_port()
+    port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("VELOCE_", "FLASK_"))}
     proc = subprocess.Popen(
         [sys.executable, "-m", "veloce", "--app", "examples/hello.py", "run", "--port", str(port),

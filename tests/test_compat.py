@@ -9,7 +9,6 @@ from __future__ import annotations
 import http.client
 import json
 import os
-import socket
 import subprocess
 import sys
 import textwrap
@@ -18,6 +17,7 @@ import typing as t
 from pathlib import Path
 
 import pytest
+from _procs import HOST, free_port, stop, wait_until_accepting
 
 REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
@@ -26,10 +26,7 @@ if str(REPO) not in sys.path:
 from tests.flask_parity import harness  # noqa: E402
 from tests.flask_parity.normalize import normalize_body, normalize_headers  # noqa: E402
 
-HOST = "127.0.0.1"
 SUBPROCESS_TIMEOUT = 60.0
-STARTUP_TIMEOUT = 15.0
-STOP_TIMEOUT = 10.0
 SERVED_AREA = "routing"
 PLUGIN = "veloce.compat.pytest_plugin"
 
@@ -246,42 +243,10 @@ def test_without_plugin_the_project_gets_real_flask(flask_project: Path) -> None
 # -- serving a parity app under uvicorn ----------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind((HOST, 0))
-        return int(sock.getsockname()[1])
-
-
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    """Terminate the server by its PID; kill it if it ignores SIGTERM."""
-    if process.poll() is not None:
-        return
-    process.terminate()
-    try:
-        process.wait(timeout=STOP_TIMEOUT)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(timeout=STOP_TIMEOUT)
-
-
-def _wait_until_accepting(process: subprocess.Popen[bytes], port: int, log: Path) -> None:
-    deadline = time.monotonic() + STARTUP_TIMEOUT
-    while True:
-        if process.poll() is not None:
-            pytest.fail(f"uvicorn exited with {process.returncode}:\n{log.read_text()}")
-        try:
-            with socket.create_connection((HOST, port), timeout=0.5):
-                return
-        except OSError:
-            if time.monotonic() > deadline:
-                pytest.fail(f"uvicorn did not accept connections:\n{log.read_text()}")
-            time.sleep(0.05)
-
-
 @pytest.fixture
 def served_parity_app(tmp_path: Path) -> t.Iterator[int]:
     """apps/routing.py, unmodified, served by uvicorn after veloce.compat.install()."""
-    port = _free_port()
+    port = free_port()
     code = (
         "import veloce.compat; veloce.compat.install(); import uvicorn; "
         f"uvicorn.run('tests.flask_parity.apps.{SERVED_AREA}:app', host={HOST!r},"
@@ -292,10 +257,10 @@ def served_parity_app(tmp_path: Path) -> t.Iterator[int]:
         process = subprocess.Popen([sys.executable, "-c", code], cwd=REPO, env=_env(),
                                    stdout=out, stderr=subprocess.STDOUT)
     try:
-        _wait_until_accepting(process, port, log)
+        wait_until_accepting(process, port, log, "uvicorn")
         yield port
     finally:
-        _stop(process)
+        stop(process)
 
 
 class _HeaderPairs:

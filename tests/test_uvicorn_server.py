@@ -12,16 +12,15 @@ from __future__ import annotations
 import http.client
 import importlib.util
 import json
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import flask
 import pytest
+from _procs import HOST, free_port, stop, wait_until_accepting
 from flask.testing import FlaskClient
 
 from veloce.core.exceptions import NotFound, json_error_body
@@ -29,9 +28,6 @@ from veloce.core.exceptions import NotFound, json_error_body
 __all__: list[str] = []
 
 REPO = Path(__file__).resolve().parent.parent
-HOST = "127.0.0.1"
-STARTUP_TIMEOUT = 15.0
-STOP_TIMEOUT = 10.0
 # Headers a WSGI app and an ASGI app behind uvicorn must agree on; Date/Server are the
 # server's own.
 COMPARED_HEADERS = ("content-type", "content-length")
@@ -57,45 +53,6 @@ class Answer:
         return {name: self.headers.get(name) for name in COMPARED_HEADERS}
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind((HOST, 0))
-        return int(sock.getsockname()[1])
-
-
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    """Terminate the server by its PID; kill it if it ignores SIGTERM."""
-    if process.poll() is not None:
-        return
-    process.terminate()
-    try:
-        process.wait(timeout=STOP_TIMEOUT)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(timeout=STOP_TIMEOUT)
-
-
-def _wait_until_accepting(process: subprocess.Popen[bytes], port: int, log: Path) -> None:
-    deadline = time.monotonic() + STARTUP_TIMEOUT
-    while True:
-        code = process.poll()
-        if code is not None:
-            pytest.fail(
-                f"uvicorn exited with status {code} before accepting connections; "
-                f"its output:\n{log.read_text(errors='replace')}"
-            )
-        try:
-            with socket.create_connection((HOST, port), timeout=0.5):
-                return
-        except OSError:
-            if time.monotonic() > deadline:
-                pytest.fail(
-                    f"uvicorn did not accept connections on {HOST}:{port} within "
-                    f"{STARTUP_TIMEOUT:.0f}s; its output:\n{log.read_text(errors='replace')}"
-                )
-            time.sleep(0.05)
-
-
 @pytest.fixture(scope="module")
 def server(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
@@ -107,7 +64,7 @@ def server(
         )
     if not (REPO / "examples" / "hello.py").is_file():
         pytest.fail(f"{REPO / 'examples' / 'hello.py'} is missing; this test serves it")
-    port = _free_port()
+    port = free_port()
     log = tmp_path_factory.mktemp("uvicorn") / "uvicorn.log"
     with log.open("wb") as sink:
         process = subprocess.Popen(
@@ -120,8 +77,8 @@ def server(
             stdout=sink,
             stderr=subprocess.STDOUT,
         )
-    request.addfinalizer(lambda: _stop(process))
-    _wait_until_accepting(process, port, log)
+    request.addfinalizer(lambda: stop(process))
+    wait_until_accepting(process, port, log, "uvicorn")
     yield Served(HOST, port, log)
 
 

@@ -341,7 +341,7 @@ def test_debug_option_sets_env_and_app(tmp_path: pathlib.Path) -> None:
 
 
 def test_dotenv_files_and_env_file(tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    pytest.importorskip("dotenv")
+    import dotenv  # noqa: F401 - in the test extra; fail loudly if missing
     monkeypatch.chdir(tmp_path)
     (tmp_path / ".flaskenv").write_text("CLI_A=flaskenv\nCLI_B=flaskenv\nCLI_C=flaskenv\n")
     (tmp_path / ".env").write_text("CLI_B=env\nCLI_C=env\n")
@@ -363,7 +363,7 @@ def test_dotenv_files_and_env_file(tmp_path: pathlib.Path, monkeypatch: pytest.M
 def test_env_file_option_provides_the_app(
     tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    pytest.importorskip("dotenv")
+    import dotenv  # noqa: F401 - in the test extra; fail loudly if missing
     monkeypatch.chdir(tmp_path)
     _write_app(tmp_path, "cli_dotenv_app", "from veloce import Veloce\napp = Veloce('dotenv')\n")
     (tmp_path / "my.env").write_text("VELOCE_APP=cli_dotenv_app\n")

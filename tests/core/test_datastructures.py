@@ -9,13 +9,12 @@ import pickle
 import typing as t
 
 import pytest
+import werkzeug.datastructures as wz
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from veloce.core import datastructures as ds
 from veloce.core.exceptions import BadRequest, BadRequestKeyError
-
-wz = pytest.importorskip("werkzeug.datastructures")
 
 
 def outcome(call: t.Callable[..., t.Any], *args: t.Any) -> t.Any:

@@ -9,6 +9,8 @@ import datetime as dt
 import typing as t
 
 import pytest
+import werkzeug.datastructures as wz_ds
+import werkzeug.http as wz_http
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -17,9 +19,6 @@ from veloce.core.accept import CharsetAccept, LanguageAccept, MIMEAccept
 from veloce.core.cache_control import RequestCacheControl, ResponseCacheControl
 from veloce.core.exceptions import BadRequestKeyError
 from veloce.core.headers import HeaderSet
-
-wz_http = pytest.importorskip("werkzeug.http")
-wz_ds = pytest.importorskip("werkzeug.datastructures")
 
 # Characters that exercise every branch of the header grammars.
 HEADER_ALPHABET = " \t\"\\;,=*'%abcxyzAB019-/.:_+?é\u00ff\u2603WwqQ"

@@ -213,7 +213,7 @@ def test_two_workers_share_the_port(tmp_path: pathlib.Path, slow_app: pathlib.Pa
 
 
 def test_reload_restarts_on_code_change(tmp_path: pathlib.Path) -> None:
-    pytest.importorskip("watchfiles")
+    import watchfiles  # noqa: F401 - in the test extra; fail loudly if missing
     app_file = tmp_path / "reloadapp.py"
     app_file.write_text(
         "from veloce import Veloce\napp = Veloce(__name__)\n"

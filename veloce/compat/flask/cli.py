@@ -26,15 +26,24 @@ from veloce.cli import (
     show_server_banner,
     with_appcontext,
 )
+from veloce.cli.commands import CertParamType, SeparatedPathType
+from veloce.cli.options import _get_version
+from veloce.cli.options import version_option as version_option
+
+if t.TYPE_CHECKING:
+    import click
 
 __all__ = [
     "AppGroup",
+    "CertParamType",
     "FlaskGroup",
     "NoAppException",
     "ScriptInfo",
+    "SeparatedPathType",
     "cli",
     "find_app_by_string",
     "find_best_app",
+    "get_version",
     "load_dotenv",
     "locate_app",
     "main",
@@ -44,8 +53,18 @@ __all__ = [
     "run_command",
     "shell_command",
     "show_server_banner",
+    "version_option",
     "with_appcontext",
 ]
+
+
+def get_version(ctx: click.Context, param: click.Parameter, value: t.Any) -> None:
+    """The ``--version`` callback: print the Python, Veloce and Click versions and exit.
+
+    Flask parity: ``flask.cli.get_version`` prints Flask's and Werkzeug's versions; the
+    running framework is Veloce, so that is the version printed.
+    """
+    _get_version(ctx, param, value)
 
 
 class FlaskGroup(VeloceGroup):

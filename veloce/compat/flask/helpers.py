@@ -1,5 +1,6 @@
 """``flask.helpers``: request-time helpers."""
 
+from veloce.cli.discovery import get_load_dotenv as get_load_dotenv
 from veloce.core.exceptions import abort as abort
 from veloce.flashing import flash as flash
 from veloce.flashing import get_flashed_messages as get_flashed_messages
@@ -18,6 +19,7 @@ __all__ = [
     "flash",
     "get_debug_flag",
     "get_flashed_messages",
+    "get_load_dotenv",
     "get_root_path",
     "get_template_attribute",
     "make_response",

@@ -12,8 +12,9 @@ import typing as t
 from veloce.compat.werkzeug._environ import wsgi_environ
 from veloce.core.request import Request as _VeloceRequest
 from veloce.core.response import Response as _VeloceResponse
+from veloce.core.response import ResponseStream as ResponseStream
 
-__all__ = ["Request", "Response"]
+__all__ = ["Request", "Response", "ResponseStream"]
 
 
 class Request(_VeloceRequest):

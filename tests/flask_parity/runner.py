@@ -22,7 +22,14 @@ A case (an entry of an app module's ``CASES``) is a JSON-like dict:
 * ``client_kwargs``: arguments for ``app.test_client()`` (e.g. ``use_cookies``).
 * ``client_cookies``: ``{"name": "value"}`` set on the client before the request.
 * ``steps``: a list of ``{method, path, kwargs, files}`` sent in order through one
-  client (cookies carry over); the record holds one entry per step.
+  client (cookies carry over); the record holds one entry per step. A step may
+  ``capture`` values from its response body, ``{"name": "regex"}`` (the first group,
+  else the whole match; a miss records ``capture_missed``), which later steps use by
+  writing ``<<name>>`` anywhere in their ``path`` or ``kwargs`` strings (a CSRF token
+  taken from a rendered form).
+* ``mask``: regexes whose matches are replaced by ``<masked>`` in every string of the
+  case's record, for values that are random by design (a CSRF token, its session
+  secret); everything around them is still compared.
 * ``raw_body``: compare a JSON body as text (bytes-level parity, key order).
 * ``headers``: more response header names to record.
 * ``header_names``: also record the response header names as spelled (sorted).
@@ -43,6 +50,7 @@ import argparse
 import importlib
 import io
 import json
+import re
 import sys
 import time
 import traceback
@@ -57,13 +65,14 @@ from tests.flask_parity.normalize import (
     normalize_headers,
 )
 
-__all__ = ["FRAMEWORKS", "main", "run_area", "run_case"]
+__all__ = ["FRAMEWORKS", "capture", "main", "mask", "run_area", "run_case", "substitute"]
 
 FRAMEWORKS = ("flask", "veloce")
 APPS_PACKAGE = "tests.flask_parity.apps"
 REPO = Path(__file__).resolve().parents[2]
 _STEP_KEYS = ("method", "path", "kwargs", "files", "raw_data")
 _MISSING = object()
+_MASKED = "<masked>"
 
 
 def _file_tuple(spec: list[str]) -> tuple[t.Any, ...]:
@@ -128,7 +137,7 @@ def _record_response(response: t.Any, step: t.Mapping[str, t.Any], case: t.Mappi
 
 
 def _send(client: t.Any, app: t.Any, step: t.Mapping[str, t.Any],
-          case: t.Mapping[str, t.Any]) -> dict[str, t.Any]:
+          case: t.Mapping[str, t.Any], body_out: list[str] | None = None) -> dict[str, t.Any]:
     kwargs = build_kwargs(step)
     session = _session_codec(app)
     with warnings.catch_warnings(record=True) as caught:
@@ -141,6 +150,8 @@ def _send(client: t.Any, app: t.Any, step: t.Mapping[str, t.Any],
             record: dict[str, t.Any] = {"exception": normalize_exception(exc)}
         else:
             record = _record_response(response, step, case, sent_at=sent_at, session=session)
+            if body_out is not None:
+                body_out.append(response.get_data(as_text=True))
     record["warnings"] = [
         {"category": w.category.__name__, "message": str(w.message)}
         for w in caught
@@ -178,14 +189,72 @@ def _call(module: t.Any, case: t.Mapping[str, t.Any]) -> dict[str, t.Any]:
     return record
 
 
+def substitute(value: t.Any, captured: t.Mapping[str, str]) -> t.Any:
+    """``value`` with every ``<<name>>`` in its strings replaced by ``captured[name]``."""
+    if isinstance(value, str):
+        for name, text in captured.items():
+            value = value.replace(f"<<{name}>>", text)
+        return value
+    if isinstance(value, dict):
+        return {key: substitute(item, captured) for key, item in value.items()}
+    if isinstance(value, list):
+        return [substitute(item, captured) for item in value]
+    return value
+
+
+def capture(body: str, patterns: t.Mapping[str, str]) -> tuple[dict[str, str], list[str]]:
+    """The values ``patterns`` find in ``body``, and the names that found nothing."""
+    found, missed = {}, []
+    for name, pattern in patterns.items():
+        match = re.search(pattern, body)
+        if match is None:
+            missed.append(name)
+        else:
+            found[name] = match.group(1) if match.re.groups else match.group(0)
+    return found, missed
+
+
+def mask(value: t.Any, patterns: t.Sequence[str]) -> t.Any:
+    """``value`` with every match of ``patterns`` in its strings replaced by ``<masked>``."""
+    if isinstance(value, str):
+        for pattern in patterns:
+            value = re.sub(pattern, _MASKED, value)
+        return value
+    if isinstance(value, dict):
+        return {key: mask(item, patterns) for key, item in value.items()}
+    if isinstance(value, list):
+        return [mask(item, patterns) for item in value]
+    return value
+
+
+def _run_steps(client: t.Any, app: t.Any, case: t.Mapping[str, t.Any]) -> dict[str, t.Any]:
+    captured: dict[str, str] = {}
+    records = []
+    for step in case["steps"]:
+        step = {key: substitute(value, captured) if key in ("path", "kwargs") else value
+                for key, value in step.items()}
+        patterns = step.get("capture")
+        if patterns:
+            # The body is read off the response object the step produced, so keep it.
+            body_holder: list[str] = []
+            record = _send(client, app, step, case, body_holder)
+            found, missed = capture(body_holder[0] if body_holder else "", patterns)
+            captured.update(found)
+            if missed:
+                record["capture_missed"] = missed
+        else:
+            record = _send(client, app, step, case)
+        records.append(record)
+    return {"steps": records}
+
+
 def _run_requests(app: t.Any, case: t.Mapping[str, t.Any]) -> dict[str, t.Any]:
     client = app.test_client(**(case.get("client_kwargs") or {}))
     try:
         for name, value in (case.get("client_cookies") or {}).items():
             client.set_cookie(name, value)
-        steps = case.get("steps")
-        if steps:
-            return {"steps": [_send(client, app, step, case) for step in steps]}
+        if case.get("steps"):
+            return _run_steps(client, app, case)
         return _send(client, app, {key: case[key] for key in _STEP_KEYS if key in case}, case)
     finally:
         close = getattr(client, "close", None)
@@ -205,9 +274,9 @@ def run_case(app: t.Any, case: t.Mapping[str, t.Any], module: t.Any = None) -> d
     saved = {key: app.config.get(key, _MISSING) for key in overrides}
     app.config.update(overrides)
     try:
-        if "call" in case:
-            return _call(module, case)
-        return _run_requests(app, case)
+        record = _call(module, case) if "call" in case else _run_requests(app, case)
+        patterns = case.get("mask")
+        return mask(record, patterns) if patterns else record
     finally:
         for key, value in saved.items():
             if value is _MISSING:

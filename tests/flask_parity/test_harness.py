@@ -20,6 +20,7 @@ from tests.flask_parity.normalize import (  # noqa: E402
     normalize_headers,
     parse_set_cookie,
 )
+from tests.flask_parity.runner import capture, mask, substitute  # noqa: E402
 
 NOW = 1_700_000_000.0
 
@@ -129,3 +130,26 @@ def test_every_app_module_has_cases() -> None:
     assert areas
     for area in areas:
         assert harness.read_cases(area), area
+
+
+def test_capture_takes_first_group_and_reports_misses() -> None:
+    body = '<input name="csrf_token" value="tok.en-1"><p>id=42</p>'
+    found, missed = capture(body, {"token": r'name="csrf_token" value="([^"]+)"',
+                                   "whole": r"id=\d+", "absent": r"nothing(here)"})
+    assert found == {"token": "tok.en-1", "whole": "id=42"}
+    assert missed == ["absent"]
+
+
+def test_substitute_reaches_nested_strings_only() -> None:
+    kwargs = {"data": {"csrf_token": "<<token>>", "n": 1}, "headers": ["x-<<token>>-y"]}
+    assert substitute(kwargs, {"token": "abc"}) == {
+        "data": {"csrf_token": "abc", "n": 1}, "headers": ["x-abc-y"]}
+    assert substitute("/p?t=<<other>>", {"token": "abc"}) == "/p?t=<<other>>"
+
+
+def test_mask_hides_only_the_matches() -> None:
+    record = {"body": {"text": "token=deadbeef; user=alice"}, "status_code": 200,
+              "steps": [{"value": {"csrf": "cafe"}}]}
+    assert mask(record, [r"\b[0-9a-f]{4,8}\b"]) == {
+        "body": {"text": "token=<masked>; user=alice"}, "status_code": 200,
+        "steps": [{"value": {"csrf": "<masked>"}}]}

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import typing as t
+from functools import cached_property as cached_property
 
 from veloce.compat.werkzeug.wrappers import Response as _WerkzeugResponse
 from veloce.core.filenames import secure_filename as secure_filename
@@ -14,11 +15,23 @@ from veloce.sending import T_max_age, send_file_response, send_from_directory_re
 from veloce.utils import ImportStringError as ImportStringError
 from veloce.utils import import_string as import_string
 
+from ._utils_extra import append_slash_redirect as append_slash_redirect
+from ._utils_extra import environ_property as environ_property
+from ._utils_extra import find_modules as find_modules
+from ._utils_extra import get_content_type as get_content_type
+from ._utils_extra import header_property as header_property
+
 if t.TYPE_CHECKING:
     import datetime as _dt
 
 __all__ = [
     "ImportStringError",
+    "append_slash_redirect",
+    "cached_property",
+    "environ_property",
+    "find_modules",
+    "get_content_type",
+    "header_property",
     "import_string",
     "redirect",
     "secure_filename",

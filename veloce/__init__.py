@@ -65,6 +65,7 @@ from .html import Markup as Markup
 from .html import escape as escape
 from .middleware.base import BaseHTTPMiddleware as BaseHTTPMiddleware
 from .middleware.base import Middleware as Middleware
+from .middleware.proxy_fix import ProxyFix as ProxyFix
 from .middleware.sessions import ServerSessionMiddleware as ServerSessionMiddleware
 from .middleware.sessions import SessionMiddleware as SessionMiddleware
 from .security.passwords import constant_time_compare as constant_time_compare

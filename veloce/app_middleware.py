@@ -28,6 +28,7 @@ from veloce.core.plan import is_async_callable
 from veloce.core.response import Response
 from veloce.dispatch import run_on_lane, run_on_loop
 from veloce.middleware.base import BaseHTTPMiddleware, Middleware
+from veloce.mounts import MountDispatcher
 from veloce.scaffold import setupmethod
 
 if t.TYPE_CHECKING:
@@ -91,8 +92,13 @@ class MiddlewareRegistry:
     # or ("asgi", (factory, options)). A tuple, replaced on each add, so the class
     # default is never shared mutable state.
     _user_middleware: tuple[tuple[str, t.Any], ...] = ()
-    #: The composed ASGI stack around the app, or None without ASGI middleware.
+    #: The app's outermost ASGI entry (the user's ``wsgi_app`` wrapper, else the
+    #: composed stack), or None without ASGI middleware, mounts or wrapper.
     _asgi_stack: t.Callable[..., t.Awaitable[None]] | None = None
+    #: The composed stack (mounts, then ASGI middleware) inside the ``wsgi_app`` wrapper.
+    _asgi_inner: t.Callable[..., t.Awaitable[None]] | None = None
+    #: What ``app.wsgi_app = X(app.wsgi_app)`` installed, Flask-style.
+    _wsgi_entry: t.Callable[..., t.Awaitable[None]] | None = None
     _asgi_composed = False
     #: The request/response pipeline, or None when it is empty.
     _pipeline: tuple[_Stage, ...] | None = None
@@ -132,7 +138,10 @@ class MiddlewareRegistry:
                 ``(request, call_next)`` functions).
         """
         if isinstance(middleware, type):
-            if issubclass(middleware, Middleware):
+            if getattr(middleware, "asgi_middleware", False):
+                # A Middleware that must see the request before routing (ProxyFix).
+                self._register("asgi", (middleware, options))
+            elif issubclass(middleware, Middleware):
                 self._register("pipeline", middleware(**options))
             elif issubclass(middleware, BaseHTTPMiddleware):
                 self._register("http", middleware(**options))
@@ -144,7 +153,9 @@ class MiddlewareRegistry:
                 f"add_middleware({type(middleware).__name__} instance) takes no options;"
                 " pass the class to have it built with them"
             )
-        if isinstance(middleware, Middleware):
+        if getattr(middleware, "asgi_middleware", False):
+            self._register("asgi", (middleware.bind, {}))
+        elif isinstance(middleware, Middleware):
             self._register("pipeline", middleware)
         elif isinstance(middleware, BaseHTTPMiddleware):
             self._register("http", middleware)
@@ -215,7 +226,7 @@ class MiddlewareRegistry:
                 " (its middleware stack is already built)"
             )
         self._user_middleware = (*self._user_middleware, (kind, entry))
-        if kind == "asgi" and self._asgi_stack is None:
+        if kind in ("asgi", "mount") and self._asgi_stack is None:
             # Composed when the first ASGI message arrives (or at freeze).
             self._asgi_stack = self._compose_asgi_and_call
 
@@ -226,7 +237,7 @@ class MiddlewareRegistry:
         stages = tuple(
             _Stage(middleware=entry) if kind == "pipeline" else _Stage(http=entry)
             for kind, entry in self._user_middleware
-            if kind != "asgi"
+            if kind in ("pipeline", "http")
         )
         self._pipeline = (
             tuple(
@@ -242,17 +253,51 @@ class MiddlewareRegistry:
         if not self._asgi_composed:
             self._asgi_composed = True
             factories = [entry for kind, entry in self._user_middleware if kind == "asgi"]
-            if factories:
-                app: t.Any = self
+            mounts = dict(entry for kind, entry in self._user_middleware if kind == "mount")
+            if factories or mounts:
+                # Mounts are innermost: ASGI middleware (ProxyFix...) also wraps them.
+                app: t.Any = MountDispatcher(self, mounts) if mounts else self
                 for factory, options in reversed(factories):
                     app = factory(app, **options)
-                self._asgi_stack = app
+                self._asgi_inner = app
+                if self._wsgi_entry is None:
+                    self._asgi_stack = app
         return self._asgi_stack
 
     async def _compose_asgi_and_call(self, scope: t.Any, receive: t.Any, send: t.Any) -> None:
         # Installed only when ASGI middleware was registered, so this builds a stack.
         stack = self._compose_asgi()
         await stack(scope, receive, send)  # type: ignore[misc]
+
+    @property
+    def wsgi_app(self) -> t.Callable[..., t.Awaitable[None]]:
+        """The app's ASGI entry below the outermost wrapper, for Flask's wrapping idiom.
+
+        ``app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1)`` works as in Flask: the
+        assigned callable becomes what ``app(scope, receive, send)`` runs first, and
+        the value read before wraps the rest of the app (ASGI middleware, mounts,
+        routing). It is an ASGI callable, so the wrapper must be ASGI middleware (the
+        ``werkzeug.middleware`` shims in ``veloce.compat`` are).
+
+        Flask parity: Flask's is a WSGI callable; a WSGI middleware cannot wrap it.
+        """
+        entry = self._wsgi_entry
+        return self._call_inner if entry is None else entry
+
+    @wsgi_app.setter
+    def wsgi_app(self, value: t.Callable[..., t.Awaitable[None]]) -> None:
+        if not callable(value):
+            raise TypeError(f"app.wsgi_app must be an ASGI callable, not {value!r}")
+        self._wsgi_entry = value
+        self._asgi_stack = value
+
+    async def _call_inner(self, scope: t.Any, receive: t.Any, send: t.Any) -> None:
+        # The default wsgi_app: the composed stack (or the app itself) under the wrapper.
+        scope[_STACK_KEY] = self
+        if not self._asgi_composed:
+            self._compose_asgi()
+        inner = self._asgi_inner
+        await (self if inner is None else inner)(scope, receive, send)  # type: ignore[misc]
 
     def _enter_asgi_stack(self, scope: t.Any) -> bool:
         """Whether ``scope`` must go through the ASGI stack (and mark it as doing so)."""

@@ -7,6 +7,7 @@ ASGI middleware class (``cls(app, **options)``, wrapping the whole application).
 
 from .base import BaseHTTPMiddleware as BaseHTTPMiddleware
 from .base import Middleware as Middleware
+from .proxy_fix import ProxyFix as ProxyFix
 from .sessions import ServerSession as ServerSession
 from .sessions import ServerSessionMiddleware as ServerSessionMiddleware
 from .sessions import SessionMiddleware as SessionMiddleware
@@ -14,6 +15,7 @@ from .sessions import SessionMiddleware as SessionMiddleware
 __all__ = [
     "BaseHTTPMiddleware",
     "Middleware",
+    "ProxyFix",
     "ServerSession",
     "ServerSessionMiddleware",
     "SessionMiddleware",

@@ -1,4 +1,5 @@
-"""The built-in commands: ``run``, ``shell``, ``routes`` and ``check``."""
+"""The built-in commands: ``run``, ``shell``, ``routes`` and ``check``, plus ``migrate``
+(the codemod, defined in :mod:`veloce.migrate`)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from veloce.cli.options import debug_option
 from veloce.cli.server import SERVERS, ServerOptions, serve
 from veloce.globals import current_app
 from veloce.helpers import get_debug_flag
+from veloce.migrate.command import migrate_command
 
 __all__ = [
     "DEFAULT_COMMANDS",
@@ -290,4 +292,5 @@ DEFAULT_COMMANDS: tuple[click.Command, ...] = (
     shell_command,
     routes_command,
     check_command,
+    migrate_command,
 )

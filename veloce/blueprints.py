@@ -151,8 +151,8 @@ class Blueprint(AppWideRegistrations, StaticFileServing, BlueprintCommands, Scaf
     Flask parity: the constructor, the decorators (blueprint-scoped ``before_request``,
     ``errorhandler``, ``url_value_preprocessor``...; app-wide ``before_app_request``,
     ``app_errorhandler``, ``app_url_defaults``...), ``record``/``record_once``,
-    nesting with ``register_blueprint`` and the registration errors are Flask 3.1's.
-    Not yet: ``open_resource``.
+    nesting with ``register_blueprint`` and the registration errors are Flask 3.1's, and
+    so is ``open_resource`` (relative to the blueprint's directory).
     """
 
     _got_registered_once = False

@@ -16,6 +16,7 @@ from collections import defaultdict
 from functools import update_wrapper
 
 from veloce.core.exceptions import HTTPException, default_exceptions
+from veloce.resources import PackageResources
 from veloce.utils import get_root_path
 
 __all__ = ["Scaffold", "setupmethod", "T_route"]
@@ -53,7 +54,7 @@ def _endpoint_from_view_func(view_func: t.Callable[..., t.Any] | None) -> str:
     return view_func.__name__
 
 
-class Scaffold:
+class Scaffold(PackageResources):
     """The registration API common to :class:`~veloce.Veloce` and ``Blueprint``.
 
     Flask parity: same decorator names, signatures and registry attributes

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from time import perf_counter_ns
 from typing import Any
 
-__all__ = ["AsgiDriver", "BenchError", "Reply", "WsgiDriver"]
+__all__ = ["AsgiDriver", "BenchError", "HttpRequest", "Reply", "WsgiDriver"]
 
 _HOST = "127.0.0.1"
 _PORT = 8000
@@ -32,6 +32,36 @@ _LIFESPAN_TIMEOUT = 10.0
 
 class BenchError(Exception):
     """A target misbehaved (wrong answer, failed lifespan); the message names it."""
+
+
+@dataclass(frozen=True)
+class HttpRequest:
+    """One request as the drivers send it: method, ``path?query`` target and body.
+
+    A body comes with its content type; the drivers add ``content-length`` as a
+    server would.
+    """
+
+    method: str
+    target: str
+    body: bytes = b""
+    content_type: str | None = None
+
+    @property
+    def path(self) -> str:
+        return self.target.partition("?")[0]
+
+    def headers(self) -> list[tuple[bytes, bytes]]:
+        """The request headers: the common ones plus the body's type and length."""
+        extra = []
+        if self.content_type is not None:
+            extra.append((b"content-type", self.content_type.encode("latin-1")))
+        if self.body or self.method not in ("GET", "HEAD"):
+            extra.append((b"content-length", b"%d" % len(self.body)))
+        return _REQUEST_HEADERS + extra
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.target}"
 
 
 @dataclass(frozen=True)
@@ -53,15 +83,16 @@ class Reply:
 class _Exchange:
     """The receive/send pair of one ASGI request, shaped like uvicorn's.
 
-    ``receive`` hands out the (empty) request body once; a second call blocks until the
+    ``receive`` hands out the request body once; a second call blocks until the
     response is complete and then reports ``http.disconnect``. Quart reads ``receive`` in
     a background task until it sees the disconnect, so answering it early would cancel
     the response, and answering ``http.request`` again would make it spin.
     """
 
-    __slots__ = ("_body_read", "_waiter", "body", "finished", "headers", "status")
+    __slots__ = ("_body_read", "_request_body", "_waiter", "body", "finished", "headers", "status")
 
-    def __init__(self) -> None:
+    def __init__(self, request_body: bytes = b"") -> None:
+        self._request_body = request_body
         self._body_read = False
         self._waiter: asyncio.Future[None] | None = None
         self.status = 0
@@ -72,7 +103,7 @@ class _Exchange:
     async def receive(self) -> dict[str, Any]:
         if not self._body_read:
             self._body_read = True
-            return {"type": "http.request", "body": b"", "more_body": False}
+            return {"type": "http.request", "body": self._request_body, "more_body": False}
         if not self.finished:
             self._waiter = asyncio.get_running_loop().create_future()
             await self._waiter
@@ -91,8 +122,8 @@ class _Exchange:
                     self._waiter.set_result(None)
 
 
-def _http_scope(target: str, state: dict[str, Any]) -> dict[str, Any]:
-    path, _, query = target.partition("?")
+def _http_scope(request: HttpRequest, state: dict[str, Any]) -> dict[str, Any]:
+    path, _, query = request.target.partition("?")
     return {
         "type": "http",
         "asgi": {"version": "3.0", "spec_version": "2.3"},
@@ -100,12 +131,12 @@ def _http_scope(target: str, state: dict[str, Any]) -> dict[str, Any]:
         "server": (_HOST, _PORT),
         "client": ("127.0.0.1", 50000),
         "scheme": "http",
-        "method": "GET",
+        "method": request.method,
         "root_path": "",
         "path": path,
         "raw_path": path.encode("ascii"),
         "query_string": query.encode("ascii"),
-        "headers": _REQUEST_HEADERS,
+        "headers": request.headers(),
         "state": state,
     }
 
@@ -123,7 +154,7 @@ class AsgiDriver:
         self.app = app
         self.lifespan = "off"
         self._state: dict[str, Any] = {}
-        self._scopes: dict[str, dict[str, Any]] = {}
+        self._scopes: dict[HttpRequest, dict[str, Any]] = {}
         self._to_app: asyncio.Queue[dict[str, Any]] | None = None
         self._from_app: asyncio.Queue[dict[str, Any]] | None = None
         self._task: asyncio.Task[None] | None = None
@@ -182,32 +213,43 @@ class AsgiDriver:
         task.exception()
         return None
 
-    def _scope(self, path: str) -> dict[str, Any]:
-        scope = self._scopes.get(path)
+    def _scope(self, request: HttpRequest) -> dict[str, Any]:
+        scope = self._scopes.get(request)
         if scope is None:
-            scope = self._scopes[path] = _http_scope(path, self._state)
+            scope = self._scopes[request] = _http_scope(request, self._state)
         return scope
 
-    async def request(self, path: str) -> Reply:
+    async def request(self, request: HttpRequest) -> Reply:
         """Make one request and return the complete response."""
-        exchange = _Exchange()
-        await self.app(dict(self._scope(path)), exchange.receive, exchange.send)
+        exchange = _Exchange(request.body)
+        scope = dict(self._scope(request))
+        scope["state"] = self._state.copy()
+        await self.app(scope, exchange.receive, exchange.send)
         if not exchange.finished:
-            raise BenchError(f"{self.name}: GET {path} returned before finishing its response")
+            raise BenchError(f"{self.name}: {request} returned before finishing its response")
         return Reply(exchange.status, exchange.headers, exchange.body)
 
-    async def batch(self, path: str, count: int) -> int:
-        """Make ``count`` requests back to back; return the elapsed nanoseconds."""
+    async def batch(self, request: HttpRequest, count: int) -> int:
+        """Make ``count`` requests back to back; return the elapsed nanoseconds.
+
+        Each request gets a scope copy with its own shallow copy of the lifespan
+        state, as uvicorn gives it, so a view that writes ``request.state`` writes
+        only its own request's state.
+        """
         app = self.app
-        template = self._scope(path)
-        exchange = _Exchange()
+        template = self._scope(request)
+        state = self._state
+        body = request.body
+        exchange = _Exchange(body)
         start = perf_counter_ns()
         for _ in range(count):
-            exchange = _Exchange()
-            await app(dict(template), exchange.receive, exchange.send)
+            exchange = _Exchange(body)
+            scope = dict(template)
+            scope["state"] = state.copy()
+            await app(scope, exchange.receive, exchange.send)
         elapsed = perf_counter_ns() - start
         if exchange.status != 200:
-            raise BenchError(f"{self.name}: GET {path} answered {exchange.status} while timing")
+            raise BenchError(f"{self.name}: {request} answered {exchange.status} while timing")
         return elapsed
 
 
@@ -236,10 +278,10 @@ def _write(data: bytes) -> None:
     raise BenchError("the benchmark apps never use the WSGI write() callable")
 
 
-def _environ(target: str) -> dict[str, Any]:
-    path, _, query = target.partition("?")
+def _environ(request: HttpRequest) -> dict[str, Any]:
+    path, _, query = request.target.partition("?")
     environ: dict[str, Any] = {
-        "REQUEST_METHOD": "GET",
+        "REQUEST_METHOD": request.method,
         "SCRIPT_NAME": "",
         "PATH_INFO": path,
         "QUERY_STRING": query,
@@ -256,10 +298,11 @@ def _environ(target: str) -> dict[str, Any]:
         "wsgi.multiprocess": False,
         "wsgi.run_once": False,
     }
-    for name, value in _REQUEST_HEADERS:
-        environ["HTTP_" + name.decode("latin-1").upper().replace("-", "_")] = value.decode(
-            "latin-1"
-        )
+    for name, value in request.headers():
+        key = name.decode("latin-1").upper().replace("-", "_")
+        if key not in ("CONTENT_TYPE", "CONTENT_LENGTH"):
+            key = "HTTP_" + key
+        environ[key] = value.decode("latin-1")
     return environ
 
 
@@ -268,7 +311,7 @@ class WsgiDriver:
 
     ``wsgi_app`` rather than ``app`` so no WSGI middleware hook sits in between, the
     returned iterable is drained and closed as a server must, and the environ is a
-    fresh copy of a prebuilt one per request.
+    fresh copy of a prebuilt one per request, with a fresh ``wsgi.input`` stream.
     """
 
     lifespan = "n/a (WSGI)"
@@ -276,7 +319,7 @@ class WsgiDriver:
     def __init__(self, name: str, app: Any) -> None:
         self.name = name
         self.app = app
-        self._environs: dict[str, dict[str, Any]] = {}
+        self._environs: dict[HttpRequest, dict[str, Any]] = {}
 
     async def start(self) -> None:
         """Nothing to start: WSGI has no lifespan."""
@@ -284,16 +327,18 @@ class WsgiDriver:
     async def stop(self) -> None:
         """Nothing to stop."""
 
-    def _environ(self, path: str) -> dict[str, Any]:
-        environ = self._environs.get(path)
+    def _environ(self, request: HttpRequest) -> dict[str, Any]:
+        environ = self._environs.get(request)
         if environ is None:
-            environ = self._environs[path] = _environ(path)
+            environ = self._environs[request] = _environ(request)
         return environ
 
-    async def request(self, path: str) -> Reply:
+    async def request(self, request: HttpRequest) -> Reply:
         """Make one request and return the complete response."""
         start_response = _StartResponse()
-        result = self.app.wsgi_app(dict(self._environ(path)), start_response)
+        environ = dict(self._environ(request))
+        environ["wsgi.input"] = io.BytesIO(request.body)
+        result = self.app.wsgi_app(environ, start_response)
         try:
             body = b"".join(result)
         finally:
@@ -305,15 +350,19 @@ class WsgiDriver:
         ]
         return Reply(start_response.code, headers, body)
 
-    async def batch(self, path: str, count: int) -> int:
+    async def batch(self, request: HttpRequest, count: int) -> int:
         """Make ``count`` requests back to back; return the elapsed nanoseconds."""
         wsgi_app = self.app.wsgi_app
-        template = self._environ(path)
+        template = self._environ(request)
+        body = request.body
+        bytes_io = io.BytesIO
         start_response = _StartResponse()
         start = perf_counter_ns()
         for _ in range(count):
             start_response = _StartResponse()
-            result = wsgi_app(dict(template), start_response)
+            environ = dict(template)
+            environ["wsgi.input"] = bytes_io(body)
+            result = wsgi_app(environ, start_response)
             b"".join(result)
             close = getattr(result, "close", None)
             if close is not None:
@@ -321,6 +370,6 @@ class WsgiDriver:
         elapsed = perf_counter_ns() - start
         if start_response.code != 200:
             raise BenchError(
-                f"{self.name}: GET {path} answered {start_response.status!r} while timing"
+                f"{self.name}: {request} answered {start_response.status!r} while timing"
             )
         return elapsed

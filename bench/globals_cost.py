@@ -14,7 +14,7 @@ import argparse
 import asyncio
 import statistics
 
-from bench.drivers import AsgiDriver
+from bench.drivers import AsgiDriver, BenchError, HttpRequest
 from veloce import Veloce, g, request
 
 
@@ -63,13 +63,14 @@ async def measure(rounds: int, batch: int) -> dict[str, list[float]]:
     for driver in targets.values():
         await driver.start()
         for path in ("/plain", "/ctx?a=x"):
-            reply = await driver.request(path)
-            assert reply.status == 200 and reply.body == b"ann-x", (driver.name, path, reply)
+            reply = await driver.request(HttpRequest("GET", path))
+            if reply.status != 200 or reply.body != b"ann-x":
+                raise BenchError(f"{driver.name}: GET {path} answered wrongly: {reply}")
     results: dict[str, list[float]] = {}
     for _ in range(rounds):
         for kind, driver in targets.items():
             for name, path in (("plain", "/plain"), ("ctx", "/ctx?a=x")):
-                elapsed = await driver.batch(path, batch)
+                elapsed = await driver.batch(HttpRequest("GET", path), batch)
                 results.setdefault(f"{kind} {name}", []).append(elapsed / batch / 1000)
     for driver in targets.values():
         await driver.stop()

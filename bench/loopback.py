@@ -1,11 +1,14 @@
 """Loopback throughput: real servers over TCP on 127.0.0.1, driven by ``wrk``.
 
 ``python -m bench`` measures framework overhead with no sockets. This benchmark puts
-the server back in: each target is a separate server process pinned to CPU 0, and
-``wrk`` (one thread, pinned to CPU 1) drives it over loopback. The targets are
+the server back in: each target is a separate server process pinned to CPU 0 with
+``taskset``, and ``wrk`` (pinned to CPU 1) drives it over loopback. The targets:
 
-- ``builtin``: the native async app on Veloce's own server (``veloce.server.main.run``);
+- ``builtin``: the native async Veloce app on Veloce's own server;
 - ``uvicorn``: the same app on uvicorn with httptools;
+- ``starlette`` and ``quart``: their apps on the same uvicorn setup;
+- ``flask-sync`` and ``flask-gthread``: the Flask app on gunicorn, one worker, with the
+  ``sync`` worker class or ``gthread`` with 8 threads;
 - ``bare``: the bare ASGI callable on uvicorn, the floor: the most a uvicorn-hosted
   app can do on this machine.
 
@@ -17,7 +20,6 @@ the rounds. Run ``python -m bench.loopback --help`` for the options.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import re
 import shutil
@@ -28,63 +30,95 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
-from bench.report import environment
+from bench.drivers import HttpRequest, Reply
+from bench.report import environment, markdown_table
+from bench.targets import ROUTES
 
-__all__ = ["main", "parse_wrk", "serve"]
+__all__ = [
+    "FLOOR",
+    "TARGETS",
+    "LoopbackResults",
+    "WrkResult",
+    "check_tools",
+    "main",
+    "measure",
+    "parse_wrk",
+    "serve",
+    "start_server",
+    "stop_server",
+    "tables",
+    "verify_server",
+    "wrk_script",
+]
 
 _REPO = Path(__file__).resolve().parent.parent
 _DEFAULT_RESULTS = Path(__file__).resolve().parent / "LOOPBACK.md"
-TARGETS = ("builtin", "uvicorn", "bare")
-_FLOOR = "bare"
-_TARGET_LABELS = {
-    "builtin": "Veloce on its built-in server",
-    "uvicorn": "Veloce on uvicorn, httptools",
-    "bare": "bare ASGI on uvicorn, the floor",
+FLOOR = "bare"
+# name -> what runs; the ASGI ones are served by ``serve`` in a child interpreter.
+TARGETS: dict[str, str] = {
+    "builtin": "Veloce (async views) on its built-in server",
+    "uvicorn": "Veloce (async views) on uvicorn, httptools",
+    "starlette": "Starlette on uvicorn, httptools",
+    "quart": "Quart on uvicorn, httptools",
+    "flask-sync": "Flask on gunicorn, 1 sync worker",
+    "flask-gthread": "Flask on gunicorn, 1 gthread worker, 8 threads",
+    FLOOR: "bare ASGI on uvicorn, httptools (the floor)",
 }
-# route name -> (path, expected plaintext body; the JSON route is checked by value)
-ROUTES: dict[str, tuple[str, str]] = {"plaintext": ("/", "Hello, World!"), "json": ("/json", "")}
-_SERVER_CPU = 0
-_CLIENT_CPU = 1
-_STARTUP_TIMEOUT = 15.0
+_ASGI_APPS = {
+    "builtin": "bench.apps.veloce_async",
+    "uvicorn": "bench.apps.veloce_async",
+    "starlette": "bench.apps.starlette_app",
+    "quart": "bench.apps.quart_app",
+    FLOOR: "bench.apps.bare_asgi",
+}
+_GUNICORN = {"flask-sync": ["-k", "sync"], "flask-gthread": ["-k", "gthread", "--threads", "8"]}
+DEFAULT_ROUTES = list(ROUTES)
+SERVER_CPU = 0
+CLIENT_CPU = 1
+_STARTUP_TIMEOUT = 20.0
 _STOP_TIMEOUT = 5.0
 _UNITS = {"us": 1e-3, "ms": 1.0, "s": 1e3, "m": 60e3}
 _RPS_RE = re.compile(r"^Requests/sec:\s+([\d.]+)", re.MULTILINE)
-_P99_RE = re.compile(r"^\s*99%\s+([\d.]+)(us|ms|s|m)\s*$", re.MULTILINE)
+_P99_RE = re.compile(r"^\s*99(?:\.0+)?%\s+([\d.]+)(us|ms|s|m)\s*$", re.MULTILINE)
+_TOTAL_RE = re.compile(r"^\s*(\d+) requests in ", re.MULTILINE)
 _NON_2XX_RE = re.compile(r"Non-2xx or 3xx responses:\s+(\d+)")
 _SOCKET_ERRORS_RE = re.compile(r"Socket errors:(.*)")
+
+Progress = Callable[[str], None]
+
+
+def _stderr(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
 
 
 # --- server side (runs in the child process) -----------------------------------------
 
 
 def serve(target: str, port: int) -> None:
-    """Pin this process to the server CPU and serve ``target`` on 127.0.0.1:``port``.
+    """Serve the ASGI ``target`` on 127.0.0.1:``port`` in this process.
 
-    Runs in the child started by :func:`_start_server`, so that each server is a
-    fresh interpreter with nothing of the parent's (or another target's) state.
+    Runs in the child started by :func:`start_server` (already pinned by ``taskset``),
+    so that each server is a fresh interpreter with nothing of another target's state.
     """
-    if hasattr(os, "sched_setaffinity"):
-        os.sched_setaffinity(0, {_SERVER_CPU})
+    module = _ASGI_APPS.get(target)
+    if module is None:
+        raise SystemExit(f"unknown ASGI target {target!r}")
+    app = __import__(module, fromlist=["app"]).app
     if target == "builtin":
-        from bench.apps.veloce_async import app
         from veloce.server.main import run
 
         run(app, host="127.0.0.1", port=port, workers=1, access_log=False)
         return
     import uvicorn
 
-    if target == "uvicorn":
-        from bench.apps.veloce_async import app
-    elif target == "bare":
-        from bench.apps.bare_asgi import app  # type: ignore[assignment]
-    else:
-        raise SystemExit(f"unknown target {target!r}")
     uvicorn.run(
         app, host="127.0.0.1", port=port, log_level="warning", access_log=False, http="httptools"
     )
@@ -94,7 +128,7 @@ def serve(target: str, port: int) -> None:
 
 
 @dataclass
-class _Server:
+class Server:
     """A running server child: its process, port and captured output."""
 
     target: str
@@ -104,7 +138,7 @@ class _Server:
 
     def output(self) -> str:
         self.log.seek(0)
-        return self.log.read().decode(errors="replace").strip()
+        return self.log.read().decode(errors="replace").strip()[-4000:]
 
 
 @dataclass(frozen=True)
@@ -114,10 +148,11 @@ class WrkResult:
     requests_per_second: float
     p99_ms: float
     problems: str
+    requests: int = 0
 
 
 def parse_wrk(text: str) -> WrkResult:
-    """Pull requests/s, the p99 latency (in ms) and any error counts from wrk's output.
+    """Pull requests/s, the p99 latency (in ms), the request count and errors from wrk.
 
     Raises:
         ValueError: The output lacks ``Requests/sec`` or the ``99%`` line of ``--latency``.
@@ -133,9 +168,54 @@ def parse_wrk(text: str) -> WrkResult:
     errors = _SOCKET_ERRORS_RE.search(text)
     if errors:
         problems.append(f"socket errors:{errors.group(1).rstrip()}")
+    total = _TOTAL_RE.search(text)
     return WrkResult(
-        float(rps.group(1)), float(p99.group(1)) * _UNITS[p99.group(2)], "; ".join(problems)
+        float(rps.group(1)),
+        float(p99.group(1)) * _UNITS[p99.group(2)],
+        "; ".join(problems),
+        int(total.group(1)) if total else 0,
     )
+
+
+def _lua_string(value: str | bytes) -> str:
+    """A Lua string literal for ``value`` (bytes are taken as Latin-1)."""
+    if isinstance(value, bytes):
+        value = value.decode("latin-1")
+    escaped = "".join(
+        ch if ch.isalnum() or ch in " /?&=%.:-_@" else f"\\{ord(ch):03d}" for ch in value
+    )
+    return f'"{escaped}"'
+
+
+def _lua_request(request: HttpRequest) -> str:
+    headers = "{}"
+    if request.content_type is not None:
+        headers = "{[" + _lua_string("Content-Type") + "] = "
+        headers += _lua_string(request.content_type) + "}"
+    body = _lua_string(request.body) if request.body else "nil"
+    return (
+        f"wrk.format({_lua_string(request.method)}, {_lua_string(request.target)}, "
+        f"{headers}, {body})"
+    )
+
+
+def wrk_script(requests: list[HttpRequest]) -> str:
+    """A wrk Lua script that sends ``requests`` in turn, one per call, round robin.
+
+    With one request it simply fixes the method, target, headers and body, which is
+    how a POST with a form body is driven; with several, a mixed load (memory run).
+    """
+    lines = ["local requests = {"]
+    lines += [f"  {_lua_request(request)}," for request in requests]
+    lines += [
+        "}",
+        "local i = 0",
+        "request = function()",
+        "  i = i % #requests + 1",
+        "  return requests[i]",
+        "end",
+    ]
+    return "\n".join(lines) + "\n"
 
 
 def _free_port() -> int:
@@ -144,26 +224,50 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _start_server(target: str) -> _Server:
+def _server_command(target: str, port: int) -> list[str]:
+    pin = ["taskset", "-c", str(SERVER_CPU), sys.executable]
+    if target in _GUNICORN:
+        return [
+            *pin, "-m", "gunicorn", "-w", "1", *_GUNICORN[target],
+            "-b", f"127.0.0.1:{port}", "--log-level", "warning", "bench.apps.flask_app:app",
+        ]  # fmt: skip
+    return [*pin, "-m", "bench.loopback", "--serve", target, "--port", str(port)]
+
+
+def start_server(target: str) -> Server:
+    """Start ``target`` on a free port, pinned to the server CPU; return at once."""
     port = _free_port()
     log = tempfile.TemporaryFile()
     process = subprocess.Popen(
-        [sys.executable, "-m", "bench.loopback", "--serve", target, "--port", str(port)],
+        _server_command(target, port),
         cwd=_REPO,
         stdin=subprocess.DEVNULL,
         stdout=log,
         stderr=subprocess.STDOUT,
     )
-    return _Server(target, port, process, log)
+    return Server(target, port, process, log)
 
 
-def _get(port: int, path: str) -> tuple[int, str, str]:
-    with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=5) as response:
-        return response.status, response.headers.get("content-type", ""), response.read().decode()
+def _fetch(port: int, request: HttpRequest) -> Reply:
+    http_request = urllib.request.Request(
+        f"http://127.0.0.1:{port}{request.target}",
+        data=request.body or None,
+        method=request.method,
+        headers={"Content-Type": request.content_type} if request.content_type else {},
+    )
+    try:
+        with urllib.request.urlopen(http_request, timeout=5) as response:
+            status, headers, body = response.status, response.headers, response.read()
+    except urllib.error.HTTPError as exc:
+        status, headers, body = exc.code, exc.headers, exc.read()
+    pairs = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()]
+    return Reply(status, pairs, body)
 
 
-def _verify(server: _Server, routes: list[str]) -> None:
+def verify_server(server: Server, routes: list[str]) -> None:
     """Wait until the server answers, then check every route's answer once.
+
+    The check is the in-process one (:meth:`bench.targets.Route.check`).
 
     Raises:
         RuntimeError: The server died, never answered, or answered wrongly.
@@ -182,22 +286,14 @@ def _verify(server: _Server, routes: list[str]) -> None:
             if time.monotonic() > deadline:
                 raise RuntimeError(f"{server.target}: no answer on port {server.port}") from None
             time.sleep(0.05)
-    for route in routes:
-        path, text = ROUTES[route]
-        status, content_type, body = _get(server.port, path)
-        if route == "json":
-            ok = content_type.startswith("application/json") and json.loads(body) == {
-                "message": "Hello, World!"
-            }
-        else:
-            ok = body == text
-        if status != 200 or not ok:
-            raise RuntimeError(
-                f"{server.target} {path}: wrong answer {status} {content_type!r} {body!r}"
-            )
+    for name in routes:
+        route = ROUTES[name]
+        problem = route.check(_fetch(server.port, route.request))
+        if problem is not None:
+            raise RuntimeError(f"{server.target} {route.request}: wrong answer: {problem}")
 
 
-def _stop(server: _Server) -> None:
+def stop_server(server: Server) -> None:
     """Terminate the child by PID, then kill it if it has not exited in time."""
     process = server.process
     if process.poll() is None:
@@ -212,28 +308,46 @@ def _stop(server: _Server) -> None:
     server.log.close()
 
 
-def _wrk_command(args: argparse.Namespace, port: int, path: str) -> list[str]:
-    return [
-        "taskset", "-c", str(_CLIENT_CPU),
-        "wrk", f"-t{args.threads}", f"-c{args.connections}", f"-d{args.duration}s",
-        "--latency", f"http://127.0.0.1:{port}{path}",
+@dataclass(frozen=True)
+class WrkSettings:
+    """How each wrk run is made."""
+
+    duration: int = 3
+    connections: int = 32
+    threads: int = 1
+
+    def describe(self) -> str:
+        return (
+            f"`taskset -c {CLIENT_CPU} wrk -t{self.threads} -c{self.connections} "
+            f"-d{self.duration}s --latency [-s script.lua] URL`"
+        )
+
+
+def run_wrk(
+    settings: WrkSettings, port: int, requests: list[HttpRequest], duration: int | None = None
+) -> WrkResult:
+    """Drive 127.0.0.1:``port`` with ``requests`` (a Lua script unless one plain GET)."""
+    duration = settings.duration if duration is None else duration
+    command = [
+        "taskset", "-c", str(CLIENT_CPU),
+        "wrk", f"-t{settings.threads}", f"-c{settings.connections}", f"-d{duration}s",
+        "--latency",
     ]  # fmt: skip
-
-
-def _run_wrk(args: argparse.Namespace, port: int, path: str) -> WrkResult:
-    done = subprocess.run(
-        _wrk_command(args, port, path),
-        capture_output=True,
-        text=True,
-        timeout=args.duration + 30,
-        check=False,
-    )
+    with tempfile.NamedTemporaryFile("w", suffix=".lua") as script:
+        if len(requests) > 1 or requests[0].method != "GET" or requests[0].body:
+            script.write(wrk_script(requests))
+            script.flush()
+            command += ["-s", script.name]
+        command.append(f"http://127.0.0.1:{port}{requests[0].target}")
+        done = subprocess.run(
+            command, capture_output=True, text=True, timeout=duration + 30, check=False
+        )
     if done.returncode != 0:
         raise RuntimeError(f"wrk failed ({done.returncode}):\n{done.stdout}{done.stderr}")
     return parse_wrk(done.stdout)
 
 
-def _check_tools() -> str | None:
+def check_tools() -> str | None:
     """An error message when wrk or taskset is missing or the CPUs to pin to do not exist."""
     if shutil.which("wrk") is None:
         return (
@@ -241,53 +355,113 @@ def _check_tools() -> str | None:
             "and run again"
         )
     if shutil.which("taskset") is None:
-        return "taskset is not installed (package util-linux); it pins wrk to its CPU"
+        return "taskset is not installed (package util-linux); it pins servers and wrk"
     if hasattr(os, "sched_getaffinity"):
         allowed = os.sched_getaffinity(0)
-        if not {_SERVER_CPU, _CLIENT_CPU} <= allowed:
+        if not {SERVER_CPU, CLIENT_CPU} <= allowed:
             return f"this benchmark needs CPUs 0 and 1; this process may use {sorted(allowed)}"
     return None
+
+
+@dataclass
+class LoopbackResults:
+    """Every wrk run per (target, route), and notes on runs that saw errors."""
+
+    targets: list[str]
+    routes: list[str]
+    runs: dict[tuple[str, str], list[WrkResult]] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    def rps(self, target: str, route: str) -> float:
+        return statistics.median(r.requests_per_second for r in self.runs[target, route])
+
+    def p99(self, target: str, route: str) -> float:
+        return statistics.median(r.p99_ms for r in self.runs[target, route])
+
+
+def measure(
+    targets: list[str],
+    routes: list[str],
+    rounds: int,
+    settings: WrkSettings,
+    progress: Progress = _stderr,
+) -> LoopbackResults:
+    """Start every target, verify it, then run wrk interleaved round by round.
+
+    A target that fails to start or answers wrongly is stopped, left out and named
+    in the notes with a ``FAILED`` prefix; the others still run. Servers are always
+    stopped by PID, also on failure.
+
+    Raises:
+        RuntimeError: A server died while being measured, or wrk failed.
+    """
+    results = LoopbackResults([], routes)
+    servers: dict[str, Server] = {}
+    try:
+        for target in targets:
+            servers[target] = start_server(target)
+        for target in targets:
+            try:
+                verify_server(servers[target], routes)
+            except (RuntimeError, OSError) as exc:
+                results.notes.append(f"FAILED verification, not measured: {exc}")
+                progress(results.notes[-1])
+                stop_server(servers.pop(target))
+                continue
+            results.targets.append(target)
+        targets = results.targets
+        results.runs = {(t, r): [] for t in targets for r in routes}
+        total = rounds * len(targets) * len(routes)
+        done = 0
+        for round_index in range(rounds):
+            shift = round_index % len(targets)
+            order = targets[shift:] + targets[:shift]
+            for route in routes:
+                for target in order:
+                    done += 1
+                    server = servers[target]
+                    if server.process.poll() is not None:
+                        raise RuntimeError(f"{target}: server died:\n{server.output()}")
+                    result = run_wrk(settings, server.port, [ROUTES[route].request])
+                    results.runs[target, route].append(result)
+                    progress(
+                        f"loopback [{done}/{total}] {route:9} {target:13} "
+                        f"{result.requests_per_second:>10,.0f} req/s  p99 {result.p99_ms:.2f} ms"
+                        + (f"  ({result.problems})" if result.problems else "")
+                    )
+                    if result.problems:
+                        where = f"round {round_index + 1}, {route}, {target}"
+                        results.notes.append(f"{where}: {result.problems}")
+    finally:
+        for server in servers.values():
+            stop_server(server)
+    return results
 
 
 # --- report ----------------------------------------------------------------------------
 
 
-def _table(header: list[str], rows: list[list[str]]) -> list[str]:
-    """A Markdown table, first column left-aligned, the rest right-aligned."""
-    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
-
-    def line(cells: list[str]) -> str:
-        padded = [
-            cell.ljust(width) if i == 0 else cell.rjust(width)
-            for i, (cell, width) in enumerate(zip(cells, widths))
-        ]
-        return "| " + " | ".join(padded) + " |"
-
-    rule = ["-" * (w + 2) if i == 0 else "-" * (w + 1) + ":" for i, w in enumerate(widths)]
-    return [line(header), "|" + "|".join(rule) + "|", *[line(row) for row in rows]]
-
-
-def _tables(
-    results: dict[tuple[str, str], list[WrkResult]], targets: list[str], routes: list[str]
-) -> list[str]:
+def tables(results: LoopbackResults) -> list[str]:
+    """One table per route: requests/s, p99 and requests/s as a multiple of the floor."""
     lines: list[str] = []
-    for route in routes:
-        runs = {target: results[target, route] for target in targets}
-        rps = {t: statistics.median(r.requests_per_second for r in runs[t]) for t in targets}
-        p99 = {t: statistics.median(r.p99_ms for r in runs[t]) for t in targets}
-        rows = []
-        for target in targets:
-            floor = rps.get(_FLOOR)
-            rows.append([
-                f"{target} ({_TARGET_LABELS[target]})",
+    targets = results.targets
+    for route in results.routes:
+        rps = {t: results.rps(t, route) for t in targets}
+        p99 = {t: results.p99(t, route) for t in targets}
+        floor = rps.get(FLOOR)
+        rows = [
+            [
+                f"{target} ({TARGETS[target]})",
                 f"{rps[target]:,.0f}",
-                f"{min(r.requests_per_second for r in runs[target]):,.0f}",
+                f"{min(r.requests_per_second for r in results.runs[target, route]):,.0f}",
                 f"{p99[target]:.2f}",
                 f"{rps[target] / floor:.2f}" if floor else "n/a",
-            ])  # fmt: skip
-        lines += [f"### {route} (`GET {ROUTES[route][0]}`)", ""]
+            ]
+            for target in targets
+        ]
+        lines += [f"### {route} (`{ROUTES[route].request}`)", ""]
         header = ["target", "req/s (median)", "req/s (min)", "p99 ms (median)", "× floor req/s"]
-        lines += _table(header, rows)
+        lines += markdown_table(header, rows, "l" + "r" * 4)
         if "builtin" in rps and "uvicorn" in rps:
             lines += [
                 "",
@@ -299,9 +473,10 @@ def _tables(
     return lines
 
 
-def _versions() -> str:
+def versions() -> str:
+    """Versions of the servers and of wrk, for the report."""
     found = []
-    for package in ("uvicorn", "httptools", "uvloop"):
+    for package in ("uvicorn", "httptools", "uvloop", "gunicorn"):
         try:
             found.append(f"{package} {metadata.version(package)}")
         except metadata.PackageNotFoundError:
@@ -314,15 +489,16 @@ def _versions() -> str:
     return ", ".join(found)
 
 
-def _markdown(command: str, args: argparse.Namespace, body: list[str], notes: list[str]) -> str:
+def _markdown(command: str, settings: WrkSettings, rounds: int, body: list[str],
+              notes: list[str]) -> str:
     env = environment(_REPO)
-    env.insert(5, ("servers and client", _versions()))
+    env.insert(5, ("servers and client", versions()))
     lines = [
         "# Loopback results",
         "",
-        "Real servers over TCP on 127.0.0.1: each server process pinned to CPU "
-        f"{_SERVER_CPU}, `wrk` pinned to CPU {_CLIENT_CPU}. This measures server + framework",
-        "throughput, unlike `RESULTS.md`. See `bench/README.md` (\"Loopback\") for the method.",
+        f"Real servers over TCP on 127.0.0.1: each server process pinned to CPU {SERVER_CPU},",
+        f"`wrk` pinned to CPU {CLIENT_CPU}. This measures server + framework throughput.",
+        "See `bench/README.md` (\"Loopback\") for the method.",
         "",
         "Command (from the repository root):",
         "",
@@ -330,8 +506,7 @@ def _markdown(command: str, args: argparse.Namespace, body: list[str], notes: li
         command,
         "```",
         "",
-        f"Each wrk run: `taskset -c {_CLIENT_CPU} wrk -t{args.threads} -c{args.connections} "
-        f"-d{args.duration}s --latency URL`; {args.rounds} rounds, targets interleaved "
+        f"Each wrk run: {settings.describe()}; {rounds} rounds, targets interleaved "
         "(order rotated each round); medians over the rounds.",
         "",
         *[f"- **{label}**: {value}" for label, value in env],
@@ -348,7 +523,9 @@ def _markdown(command: str, args: argparse.Namespace, body: list[str], notes: li
 # --- command line ----------------------------------------------------------------------
 
 
-def _csv(choices: tuple[str, ...]) -> Any:
+def csv_choice(choices: list[str]) -> Callable[[str], list[str]]:
+    """An argparse type: a comma-separated, non-empty subset of ``choices``."""
+
     def parse(value: str) -> list[str]:
         items = [item.strip() for item in value.split(",") if item.strip()]
         bad = [item for item in items if item not in choices]
@@ -361,19 +538,21 @@ def _csv(choices: tuple[str, ...]) -> Any:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bench.loopback", description=__doc__)
-    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds (default 3)")
-    parser.add_argument("--duration", type=int, default=5, help="seconds per wrk run (default 5)")
+    parser.add_argument("--rounds", type=int, default=2, help="interleaved rounds (default 2)")
+    parser.add_argument("--duration", type=int, default=3, help="seconds per wrk run (default 3)")
     parser.add_argument("--connections", type=int, default=32, help="wrk -c (default 32)")
     parser.add_argument("--threads", type=int, default=1, help="wrk -t (default 1)")
     parser.add_argument(
-        "--routes", type=_csv(tuple(ROUTES)), default=list(ROUTES), help="plaintext,json"
-    )
+        "--routes", type=csv_choice(list(ROUTES)), default=DEFAULT_ROUTES,
+        help="comma-separated subset of: " + ",".join(ROUTES),
+    )  # fmt: skip
     parser.add_argument(
-        "--targets", type=_csv(TARGETS), default=list(TARGETS), help="builtin,uvicorn,bare"
-    )
+        "--targets", type=csv_choice(list(TARGETS)), default=list(TARGETS),
+        help="comma-separated subset of: " + ",".join(TARGETS),
+    )  # fmt: skip
     parser.add_argument("--results", type=Path, default=_DEFAULT_RESULTS)
     parser.add_argument("--no-results", action="store_true", help="print only; write no file")
-    parser.add_argument("--serve", choices=TARGETS, help=argparse.SUPPRESS)
+    parser.add_argument("--serve", choices=list(_ASGI_APPS), help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
     return parser
 
@@ -381,60 +560,34 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Run the loopback benchmark; returns the process exit status."""
     raw = sys.argv[1:] if argv is None else argv
-    args = _parser().parse_args(raw)
+    parser = _parser()
+    args = parser.parse_args(raw)
     if args.serve:
         serve(args.serve, args.port)
         return 0
-    problem = _check_tools()
+    if min(args.rounds, args.duration, args.connections, args.threads) < 1:
+        parser.error("--rounds, --duration, --connections and --threads must be at least 1")
+    problem = check_tools()
     if problem:
         print(f"bench.loopback: {problem}", file=sys.stderr)
         return 2
     targets = [t for t in TARGETS if t in args.targets]
-    servers: dict[str, _Server] = {}
-    results: dict[tuple[str, str], list[WrkResult]] = {
-        (t, r): [] for t in targets for r in args.routes
-    }
-    notes: list[str] = []
+    settings = WrkSettings(args.duration, args.connections, args.threads)
     try:
-        for target in targets:
-            servers[target] = _start_server(target)
-        for target in targets:
-            _verify(servers[target], args.routes)
-        total = args.rounds * len(targets) * len(args.routes)
-        done = 0
-        for round_index in range(args.rounds):
-            shift = round_index % len(targets)
-            order = targets[shift:] + targets[:shift]
-            for route in args.routes:
-                for target in order:
-                    done += 1
-                    server = servers[target]
-                    if server.process.poll() is not None:
-                        raise RuntimeError(f"{target}: server died:\n{server.output()}")
-                    result = _run_wrk(args, server.port, ROUTES[route][0])
-                    results[target, route].append(result)
-                    print(
-                        f"[{done}/{total}] round {round_index + 1} {route:9} {target:8} "
-                        f"{result.requests_per_second:>10,.0f} req/s  p99 {result.p99_ms:.2f} ms"
-                        + (f"  ({result.problems})" if result.problems else ""),
-                        file=sys.stderr,
-                    )
-                    if result.problems:
-                        where = f"round {round_index + 1}, {route}, {target}"
-                        notes.append(f"{where}: {result.problems}")
+        results = measure(targets, args.routes, args.rounds, settings)
     except (RuntimeError, ValueError, OSError, subprocess.SubprocessError) as exc:
         print(f"bench.loopback: {exc}", file=sys.stderr)
         return 1
-    finally:
-        for server in servers.values():
-            _stop(server)
-    body = _tables(results, targets, args.routes)
+    body = tables(results)
     print("\n".join(body))
+    for note in results.notes:
+        print(f"note: {note}", file=sys.stderr)
     if not args.no_results:
         command = "python -m bench.loopback" + (" " + " ".join(raw) if raw else "")
-        args.results.write_text(_markdown(command, args, body, notes))
+        text = _markdown(command, settings, args.rounds, body, results.notes)
+        args.results.write_text(text, "utf-8")
         print(f"wrote {args.results}", file=sys.stderr)
-    return 0
+    return 1 if any(note.startswith("FAILED") for note in results.notes) else 0
 
 
 if __name__ == "__main__":

@@ -17,8 +17,8 @@ __all__ = [
     "Stats",
     "comparison_table",
     "environment",
+    "markdown_table",
     "noisy",
-    "results_markdown",
     "route_table",
 ]
 
@@ -39,18 +39,21 @@ class Stats:
         return cls(statistics.median(samples), min(samples), len(samples))
 
 
-def _table(header: list[str], rows: list[list[str]], align: str) -> list[str]:
+def markdown_table(header: list[str], rows: list[list[str]], align: str) -> list[str]:
     """A Markdown table padded to line up in a terminal too; ``align`` is "l"/"r" per column."""
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
 
     def line(cells: list[str]) -> str:
         padded = [
             cell.ljust(width) if side == "l" else cell.rjust(width)
-            for cell, width, side in zip(cells, widths, align)
+            for cell, width, side in zip(cells, widths, align, strict=True)
         ]
         return "| " + " | ".join(padded) + " |"
 
-    rule = ["-" * (w + 1) + ":" if side == "r" else "-" * (w + 2) for w, side in zip(widths, align)]
+    rule = [
+        "-" * (w + 1) + ":" if side == "r" else "-" * (w + 2)
+        for w, side in zip(widths, align, strict=True)
+    ]
     return [line(header), "|" + "|".join(rule) + "|", *[line(row) for row in rows]]
 
 
@@ -73,7 +76,7 @@ def route_table(stats: dict[str, Stats], floor: str) -> list[str]:
     header = [
         "target", "median µs", "min µs", "× floor", "× floor (min)", "µs over floor", "median/min"
     ]
-    return _table(header, rows, "lrrrrrr")
+    return markdown_table(header, rows, "lrrrrrr")
 
 
 def comparison_table(stats: dict[str, Stats], ours: list[str], others: list[str]) -> list[str]:
@@ -95,7 +98,8 @@ def comparison_table(stats: dict[str, Stats], ours: list[str], others: list[str]
         ]
         for mine in ours
     ]
-    return _table(["Veloce target", *[f"vs {o}" for o in others]], rows, "l" + "r" * len(others))
+    header = ["Veloce target", *[f"vs {o}" for o in others]]
+    return markdown_table(header, rows, "l" + "r" * len(others))
 
 
 def _cpu_model() -> str:
@@ -163,36 +167,3 @@ def environment(repo: Path) -> list[tuple[str, str]]:
         ("veloce revision", _git_revision(repo)),
         ("load average at the end (1, 5, 15 min)", _load_average()),
     ]
-
-
-def results_markdown(
-    command: str,
-    env: list[tuple[str, str]],
-    settings: str,
-    body: list[str],
-    notes: list[str],
-) -> str:
-    """The whole RESULTS.md: how it was run, where, and the tables."""
-    lines = [
-        "# Benchmark results",
-        "",
-        "In-process, one request at a time, no sockets: this measures framework overhead,",
-        "not server throughput. See `bench/README.md` for the methodology.",
-        "",
-        "Command (from the repository root):",
-        "",
-        "```",
-        command,
-        "```",
-        "",
-        settings,
-        "",
-        *[f"- **{label}**: {value}" for label, value in env],
-        "",
-        *body,
-    ]
-    while lines[-1] == "":
-        lines.pop()
-    if notes:
-        lines += ["", "## Notes", "", *[f"- {note}" for note in notes]]
-    return "\n".join(lines) + "\n"

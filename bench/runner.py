@@ -7,24 +7,19 @@ import asyncio
 import gc
 import shlex
 import sys
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench.drivers import AsgiDriver, BenchError, WsgiDriver
-from bench.report import (
-    Stats,
-    comparison_table,
-    environment,
-    noisy,
-    results_markdown,
-    route_table,
-)
+from bench.report import Stats, comparison_table, environment, noisy, route_table
 from bench.targets import FLOOR, ROUTES, TARGETS, Route, load, verify
 
-__all__ = ["main"]
+__all__ = ["PARTS", "InProcess", "main"]
 
 _REPO = Path(__file__).resolve().parent.parent
 _DEFAULT_RESULTS = _REPO / "bench" / "RESULTS.md"
 _VELOCE = ("veloce-sync", "veloce-async")
+PARTS = ("inprocess", "callgrind", "loopback", "memory")
 
 Driver = AsgiDriver | WsgiDriver
 
@@ -71,6 +66,37 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--no-results", action="store_true", help="print the tables only; write no file"
+    )
+    parts = parser.add_argument_group(
+        "parts", "Which measurements to run. Without these options only the in-process part "
+        "runs (as before); --all runs everything and regenerates RESULTS.md and results.png."
+    )
+    parts.add_argument(
+        "--all", action="store_true", help="run every part: " + ", ".join(PARTS)
+    )
+    parts.add_argument(
+        "--parts",
+        type=lambda v: _names(v, dict.fromkeys(PARTS), "part"),
+        default=None,
+        help="comma-separated subset of: " + ", ".join(PARTS) + " (default: inprocess)",
+    )
+    parts.add_argument(
+        "--loopback-rounds", type=int, default=2, help="loopback rounds (default 2)"
+    )
+    parts.add_argument(
+        "--loopback-duration", type=int, default=3, help="seconds per wrk run (default 3)"
+    )
+    parts.add_argument(
+        "--memory-requests",
+        type=int,
+        default=200_000,
+        help="requests between the two RSS readings (default 200000)",
+    )
+    parts.add_argument(
+        "--callgrind-requests",
+        type=int,
+        default=100,
+        help="N for callgrind: batches of N and 2N requests (default 100)",
     )
     return parser
 
@@ -126,7 +152,7 @@ async def _measure(
     samples = {route.name: {d.name: [] for d in drivers} for route in routes}
     for route in routes:
         for driver in drivers:
-            await driver.batch(route.path, batch)
+            await driver.batch(route.request, batch)
     gc.collect()
     gc.freeze()
     try:
@@ -137,7 +163,7 @@ async def _measure(
             for route in routes:
                 for driver in order:
                     gc.collect()
-                    elapsed = await driver.batch(route.path, batch)
+                    elapsed = await driver.batch(route.request, batch)
                     samples[route.name][driver.name].append(elapsed / batch / 1000)
     finally:
         gc.unfreeze()
@@ -172,7 +198,7 @@ def _report(
     for route in routes:
         stats = {name: Stats.of(values) for name, values in samples[route.name].items()}
         busy.update(noisy(stats))
-        lines += [f"## {route.name}: GET {route.path}", "", *route_table(stats, FLOOR), ""]
+        lines += [f"## {route.name}: {route.request}", "", *route_table(stats, FLOOR), ""]
         comparison = comparison_table(stats, list(_VELOCE), others)
         if comparison:
             lines += [
@@ -192,38 +218,66 @@ def _report(
     return lines
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run the benchmark; return the exit status (1 if a target failed verification)."""
-    args = _parser().parse_args(argv)
-    if args.rounds < 1 or args.batch < 1:
-        _parser().error("--rounds and --batch must be at least 1")
+@dataclass
+class InProcess:
+    """What the in-process part measured, ready for the report and the goals."""
+
+    settings: str
+    stats: dict[str, dict[str, Stats]] = field(default_factory=dict)
+    lines: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    failed: bool = False
+
+
+def run_inprocess(args: argparse.Namespace) -> InProcess:
+    """Load, verify and time the targets in this process; never raises BenchError."""
     names = [FLOOR] + [name for name in args.targets if name != FLOOR]
     routes = [ROUTES[name] for name in args.routes]
-    notes: list[str] = []
-    drivers = _load(names, notes)
-    try:
-        ready, samples = asyncio.run(_run(drivers, routes, args, notes))
-    except BenchError as exc:
-        _progress(f"error: {exc}")
-        return 1
-    verification_failed = any(note.startswith("FAILED") for note in notes)
-
-    command = shlex.join(["python", "-m", "bench", *(sys.argv[1:] if argv is None else argv)])
-    settings = (
+    result = InProcess(
         f"{args.rounds} timed rounds × {args.batch} requests per target and route"
         " (plus one warm-up round); µs per request."
     )
-    lines = _report(ready, routes, samples)
+    drivers = _load(names, result.notes)
+    try:
+        ready, samples = asyncio.run(_run(drivers, routes, args, result.notes))
+    except BenchError as exc:
+        _progress(f"error: {exc}")
+        result.notes.append(f"FAILED: {exc}")
+        result.failed = True
+        return result
+    result.failed = any(note.startswith("FAILED") for note in result.notes)
+    result.stats = {
+        route.name: {name: Stats.of(values) for name, values in samples[route.name].items()}
+        for route in routes
+    }
+    result.lines = _report(ready, routes, samples)
     lifespans = ", ".join(f"{d.name}: {d.lifespan}" for d in ready)
-    notes.append(f"lifespan: {lifespans}")
-    print(settings)
-    print()
-    print("\n".join(lines).rstrip())
-    if notes:
+    result.notes.append(f"lifespan: {lifespans}")
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the selected parts; return the exit status (1 if any target failed)."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if min(args.rounds, args.batch, args.loopback_rounds, args.loopback_duration,
+           args.memory_requests, args.callgrind_requests) < 1:
+        parser.error("counts, rounds and durations must be at least 1")
+    parts = list(PARTS) if args.all else (args.parts or ["inprocess"])
+    command = shlex.join(["python", "-m", "bench", *(sys.argv[1:] if argv is None else argv)])
+    inprocess = run_inprocess(args) if "inprocess" in parts else None
+    if inprocess is not None:
+        print(inprocess.settings)
         print()
-        print("\n".join(f"note: {note}" for note in notes))
+        print("\n".join(inprocess.lines).rstrip())
+        if inprocess.notes:
+            print()
+            print("\n".join(f"note: {note}" for note in inprocess.notes))
+    from bench import suite  # the other parts and the report; imported only now
+
+    outcome = suite.run_parts(parts, args, inprocess, _progress)
     if not args.no_results:
-        env = environment(_REPO)
-        args.results.write_text(results_markdown(command, env, settings, lines, notes), "utf-8")
+        text = suite.results_markdown(command, environment(_REPO), args, outcome)
+        args.results.write_text(text, "utf-8")
         _progress(f"wrote {args.results}")
-    return 1 if verification_failed else 0
+    return 1 if outcome.failed else 0

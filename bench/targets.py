@@ -7,7 +7,10 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from bench.drivers import AsgiDriver, BenchError, Reply, WsgiDriver
+import jinja2
+
+from bench.apps.common import CTX_USER, ITEMS, TEMPLATE, TEMPLATE_DIR, TITLE
+from bench.drivers import AsgiDriver, BenchError, HttpRequest, Reply, WsgiDriver
 
 __all__ = [
     "FLOOR",
@@ -22,12 +25,23 @@ __all__ = [
 
 @dataclass(frozen=True)
 class Route:
-    """One benchmarked request and the answer every target must give to it."""
+    """One benchmarked request and the answer every target must give to it.
+
+    A text answer is compared byte for byte (with the content type's prefix when
+    ``content_type`` is given); a JSON answer is parsed and compared by value, since
+    serializers differ in whitespace.
+    """
 
     name: str
-    path: str
+    request: HttpRequest
     text: str | None = None
     json: Any = None
+    content_type: str | None = None
+
+    @property
+    def path(self) -> str:
+        """The request target (path and query), as the tables show it."""
+        return self.request.target
 
     def check(self, reply: Reply) -> str | None:
         """Return why ``reply`` is wrong for this route, or None when it is right."""
@@ -36,6 +50,9 @@ class Route:
         if self.text is not None:
             if reply.body != self.text.encode():
                 return f"body {reply.body[:200]!r}, expected {self.text!r}"
+            content_type = reply.header(b"content-type") or b""
+            if self.content_type and not content_type.startswith(self.content_type.encode()):
+                return f"content-type {content_type!r}, expected {self.content_type}"
             return None
         content_type = reply.header(b"content-type") or b""
         if not content_type.startswith(b"application/json"):
@@ -49,12 +66,33 @@ class Route:
         return None
 
 
+def _reference_page() -> str:
+    """The template page as plain Jinja renders it: what every target must send."""
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATE_DIR), autoescape=True)
+    return env.get_template(TEMPLATE).render(title=TITLE, items=ITEMS)
+
+
+_FORM_BODY = b"name=ann&email=ann%40example.com&age=33&city=Paris&plan=pro"
+_FORM_TYPE = "application/x-www-form-urlencoded"
+
 ROUTES: dict[str, Route] = {
     route.name: route
     for route in (
-        Route("plaintext", "/", text="Hello, World!"),
-        Route("json", "/json", json={"message": "Hello, World!"}),
-        Route("user", "/users/42", json={"id": 42}),
+        Route("plaintext", HttpRequest("GET", "/"), text="Hello, World!"),
+        Route("json", HttpRequest("GET", "/json"), json={"message": "Hello, World!"}),
+        Route("user", HttpRequest("GET", "/users/42?q=x"), json={"id": 42, "q": "x"}),
+        Route("ctx", HttpRequest("GET", "/ctx?a=x"), text=CTX_USER + "x"),
+        Route(
+            "template",
+            HttpRequest("GET", "/template"),
+            text=_reference_page(),
+            content_type="text/html",
+        ),
+        Route(
+            "form",
+            HttpRequest("POST", "/form", _FORM_BODY, _FORM_TYPE),
+            json={"name": "ann", "email": "ann@example.com"},
+        ),
     )
 }
 
@@ -106,13 +144,13 @@ async def verify(driver: AsgiDriver | WsgiDriver, routes: list[Route]) -> None:
     """
     for route in routes:
         try:
-            reply = await driver.request(route.path)
+            reply = await driver.request(route.request)
         except BenchError:
             raise
         except Exception as exc:
             raise BenchError(
-                f"{driver.name}: GET {route.path} raised {type(exc).__name__}: {exc}"
+                f"{driver.name}: {route.request} raised {type(exc).__name__}: {exc}"
             ) from exc
         problem = route.check(reply)
         if problem is not None:
-            raise BenchError(f"{driver.name}: GET {route.path} answered wrongly: {problem}")
+            raise BenchError(f"{driver.name}: {route.request} answered wrongly: {problem}")

@@ -1,17 +1,20 @@
 """The benchmark app in Veloce with sync views, written exactly as the Flask app is.
 
-This is the migration case: unchanged Flask view code on Veloce. Compare it with
-``flask_app`` for the "drop-in" speedup and with ``veloce_async`` for the cost of
-running sync views off the event loop.
+This is the migration case: unchanged Flask view code on Veloce (only the import and
+the class name differ from ``flask_app``). Compare it with ``flask_app`` for the
+"drop-in" speedup and with ``veloce_async`` for the cost of running sync views off
+the event loop.
 """
 
 from __future__ import annotations
 
-from veloce import Veloce
+from bench.apps.common import CTX_USER, ITEMS, TITLE
+from veloce import Blueprint, Veloce, g, render_template, request
 
 __all__ = ["app"]
 
 app = Veloce(__name__)
+ctx = Blueprint("ctx", __name__)
 
 
 @app.route("/")
@@ -25,5 +28,28 @@ def json_message() -> dict[str, str]:
 
 
 @app.route("/users/<int:id>")
-def user(id: int) -> dict[str, int]:
-    return {"id": id}
+def user(id: int) -> dict[str, object]:
+    return {"id": id, "q": request.args.get("q")}
+
+
+@app.route("/template")
+def template() -> str:
+    return render_template("items.html", title=TITLE, items=ITEMS)
+
+
+@app.post("/form")
+def form() -> dict[str, str]:
+    return {"name": request.form["name"], "email": request.form["email"]}
+
+
+@ctx.before_request
+def load_user() -> None:
+    g.user = CTX_USER
+
+
+@ctx.route("/ctx")
+def show_user() -> str:
+    return g.user + request.args.get("a")
+
+
+app.register_blueprint(ctx)

@@ -30,6 +30,7 @@ from veloce.app_cli import CommandLine
 from veloce.app_errors import ErrorHandling
 from veloce.app_lifecycle import RequestLifecycle, absolute_redirect
 from veloce.app_middleware import MiddlewareRegistry
+from veloce.app_mounts import MountRegistry
 from veloce.app_run import AppRun
 from veloce.app_static import AppStatic
 from veloce.app_templating import TemplateRendering
@@ -55,6 +56,7 @@ from veloce.ctx import AppContext, RequestContext, _AppCtxGlobals
 from veloce.dispatch import run_on_lane, run_on_loop
 from veloce.json.provider import DefaultJSONProvider, JSONProvider
 from veloce.helpers import get_debug_flag
+from veloce.resources import InstanceResources
 from veloce.scaffold import Scaffold, _endpoint_from_view_func, setupmethod
 from veloce.sessions import SecureCookieSessionInterface, SessionInterface
 from veloce.signals import appcontext_popped, appcontext_pushed, send_on_loop
@@ -78,6 +80,7 @@ def _make_timedelta(value: timedelta | int | None) -> timedelta | None:
 
 class Veloce(
     MiddlewareRegistry,
+    MountRegistry,
     BlueprintRegistry,
     RequestLifecycle,
     URLBuilding,
@@ -87,6 +90,7 @@ class Veloce(
     CommandLine,
     AppRun,
     WebSocketRoutes,
+    InstanceResources,
     Scaffold,
 ):
     """A Flask-shaped application that is an ASGI callable.
@@ -543,7 +547,22 @@ class Veloce(
             _cv_ctx.reset(token)
             if appcontext_popped.receivers:
                 await send_on_loop(appcontext_popped, self)
+        if extensions and self._asgi_stack is None:
+            # Veloce's built-in server can write a buffered response without ASGI dicts.
+            write_direct = extensions.get("veloce.http.response")
+            if write_direct is not None and write_direct(response):
+                return
         await response(scope, receive, send)
+
+    @property
+    def accepts_direct_response(self) -> bool:
+        """Whether a server may offer the ``veloce.http.response`` scope extension.
+
+        The built-in server then lets ``_handle_http`` hand it the finished response to
+        encode and write in one go, skipping the two ASGI messages. Only an unmodified
+        ``__call__`` qualifies: an override may wrap ``send``, which must not be bypassed.
+        """
+        return type(self).__call__ is Veloce.__call__
 
     async def _send_debug_page(
         self, e: Exception, request: Request, scope: t.Any, receive: t.Any, send: t.Any

@@ -372,6 +372,22 @@ class Response(ResponseHelpersMixin, ResponseHeadersMixin):
 
     _wire_headers = wire_headers
 
+    def _buffered_bytes(self, no_body: bool) -> bytes | None:
+        """The whole body as one bytes object, or None when it must be streamed.
+
+        Only a list body with no close callbacks qualifies: sending it needs no
+        iteration protocol and nothing to close afterwards. Shared by ``__call__`` and
+        the built-in server's direct write (``veloce.http.response`` extension).
+        """
+        body = self.response
+        if type(body) is not list or self._on_close or type(self).close is not _base_close:
+            return None
+        if no_body:
+            return b""
+        if len(body) == 1 and type(body[0]) is bytes:
+            return body[0]  # type: ignore[no-any-return]
+        return b"".join(encode_chunks(body))
+
     async def __call__(self, scope: t.Any, receive: t.Any, send: t.Any) -> None:
         """Send the response over ASGI.
 
@@ -381,19 +397,13 @@ class Response(ResponseHelpersMixin, ResponseHeadersMixin):
         closed afterwards.
         """
         code = self._status_code
-        body = self.response
         no_body = scope.get("method") == "HEAD" or 100 <= code < 200 or code == 204 or code == 304
-        if type(body) is list and not self._on_close and type(self).close is _base_close:
-            # Buffered fast path: a list has nothing to close and there are no callbacks.
+        data = self._buffered_bytes(no_body)
+        if data is not None:
             await send({"type": _START, "status": code, "headers": self._wire_headers()})
-            if no_body:
-                data = b""
-            elif len(body) == 1 and type(body[0]) is bytes:
-                data = body[0]
-            else:
-                data = b"".join(encode_chunks(body))
             await send({"type": _BODY, "body": data})
             return
+        body = self.response
         try:
             await send({"type": _START, "status": code, "headers": self._wire_headers()})
             if no_body:

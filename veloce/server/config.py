@@ -42,6 +42,8 @@ class ServerConfig:
         default_headers: headers added to every response (e.g. ``server``), pre-encoded.
         ws_max_size: largest WebSocket message in bytes (after reassembling fragments);
             a bigger one closes the connection with 1009. uvicorn's default, 16 MiB.
+        access_log: write one line per response on the ``veloce.access`` logger. Logged
+            by the protocol, not an ASGI wrapper, so Veloce's direct write still applies.
     """
 
     root_path: str = ""
@@ -55,6 +57,14 @@ class ServerConfig:
     write_high_water: int = 65536
     default_headers: tuple[tuple[bytes, bytes], ...] = ()
     ws_max_size: int = 16 * 1024 * 1024
+    access_log: bool = False
+    default_head: bytes = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        # Encoded once: every response head starts with these lines.
+        self.default_head = b"".join(
+            b"%s: %s\r\n" % (name, value) for name, value in self.default_headers
+        )
 
 
 @dataclass

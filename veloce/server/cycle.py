@@ -14,21 +14,34 @@ import logging
 import re
 from typing import TYPE_CHECKING
 
+from veloce.server.logging import ACCESS_LOGGER, access_line
 from veloce.server.status import status_line
 
 if TYPE_CHECKING:
     from veloce._types import ASGIApp, Message, Scope
+    from veloce.core.response import Response
     from veloce.server.flow_control import FlowControl
     from veloce.server.protocol import HttpProtocol
 
 __all__ = ["RequestResponseCycle"]
 
 logger = logging.getLogger("veloce.server")
+access_logger = logging.getLogger(ACCESS_LOGGER)
 
 _INVALID_NAME = re.compile(b'[\x00-\x1f\x7f()<>@,;:\\[\\]={} \t\\\\"]')
 _INVALID_VALUE = re.compile(b"[\x00-\x08\x0a-\x1f\x7f]")
+# Header names known to be valid tokens, already lower-case: no check needed.
+_SAFE_NAMES: dict[bytes, bytes] = {
+    name: name
+    for name in (
+        b"content-type content-length location set-cookie cache-control etag vary"
+        b" last-modified expires date content-encoding content-disposition"
+        b" access-control-allow-origin x-content-type-options x-frame-options"
+    ).split()
+}
 _CONTINUE = b"HTTP/1.1 100 Continue\r\n\r\n"
 _CLOSE_LINE = b"connection: close\r\n"
+_KEEP_ALIVE_LINE = b"connection: keep-alive\r\n"
 _CHUNKED_LINE = b"transfer-encoding: chunked\r\n"
 _LAST_CHUNK = b"0\r\n\r\n"
 _DISCONNECT: dict[str, str] = {"type": "http.disconnect"}
@@ -55,6 +68,7 @@ class RequestResponseCycle:
         "disconnected",
         "flow",
         "framing",
+        "head",
         "is_head",
         "keep_alive",
         "message_event",
@@ -96,6 +110,7 @@ class RequestResponseCycle:
         self.response_complete = False
         self.framing = _LENGTH
         self.remaining = 0
+        self.head = b""  # encoded response head not yet written
 
     async def run_asgi(self, app: ASGIApp) -> None:
         """Run ``app`` for this request; errors become a 500 or a closed connection."""
@@ -119,6 +134,8 @@ class RequestResponseCycle:
             return
         if not self.response_started:
             self.transport.write(_ERROR_500)
+        else:
+            self._flush_head()  # what the app had sent, as a streamed response would be
         self.response_complete = True
         self.transport.close()
 
@@ -143,7 +160,7 @@ class RequestResponseCycle:
         return {"type": "http.request", "body": body, "more_body": self.more_body}
 
     async def send(self, message: Message) -> None:
-        """ASGI send: write the response head, then body parts, to the transport."""
+        """ASGI send: the response head, then body parts, framed for the connection."""
         if self.flow.write_paused and not self.disconnected:
             await self.flow.drain()
         if self.disconnected:
@@ -160,7 +177,27 @@ class RequestResponseCycle:
         else:
             raise RuntimeError(f"Unexpected ASGI message {kind!r} after the response completed.")
 
+    def send_response(self, response: Response) -> bool:
+        """Write a buffered Veloce response in one ``transport.write``, skipping ASGI.
+
+        Offered to Veloce's own app as the ``veloce.http.response`` scope extension
+        (see :mod:`veloce.server.protocol`). Returns False, having written nothing, when
+        the response must be streamed or the connection is gone; the app then sends it
+        through ASGI as usual.
+        """
+        if self.response_started or self.disconnected or self.flow.write_paused:
+            return False
+        code = response._status_code
+        no_body = self.is_head or code < 200 or code == 204 or code == 304
+        data = response._buffered_bytes(no_body)
+        if data is None:
+            return False
+        self._start(code, response._wire_headers())
+        self._body(data, False)
+        return True
+
     def _start(self, status: int, headers: object) -> None:
+        """Encode the head; it is written together with the first body part."""
         self.response_started = True
         if self.more_body:
             # Answering before the request body has arrived (e.g. a 413): close after
@@ -168,60 +205,83 @@ class RequestResponseCycle:
             self.keep_alive = False
         self.waiting_for_100_continue = False
         protocol = self.protocol
-        parts = [status_line(status)]
+        config = protocol.config
+        if config.access_log:
+            access_logger.info(access_line(self.scope, status))
+        http_10 = self.scope["http_version"] == "1.0"
+        parts = [status_line(status), config.default_head]
         framing = -1
-        close_sent = False
-        for name, value in protocol.config.default_headers:
-            parts += (name, b": ", value, b"\r\n")
+        connection_sent = False
         for name, value in headers:  # type: ignore[attr-defined]
-            if _INVALID_NAME.search(name):
-                raise RuntimeError(f"Invalid HTTP header name {name!r}.")
+            lname = _SAFE_NAMES.get(name)
+            if lname is None:
+                if _INVALID_NAME.search(name):
+                    raise RuntimeError(f"Invalid HTTP header name {name!r}.")
+                lname = name.lower()
             if _INVALID_VALUE.search(value):
                 raise RuntimeError(f"Invalid HTTP header value {value!r}.")
-            lname = name.lower()
             if lname == b"content-length" and framing == -1:
                 self.remaining = int(value)
                 framing = _LENGTH
             elif lname == b"transfer-encoding" and value.lower() == b"chunked":
-                if self.scope["http_version"] == "1.0":
+                if http_10:
                     continue  # HTTP/1.0 has no chunked coding: delimit by close.
                 framing = _CHUNKED
-            elif lname == b"connection" and b"close" in value.lower():
-                self.keep_alive = False
-                close_sent = True
+            elif lname == b"connection":
+                connection_sent = True
+                if b"close" in value.lower():
+                    self.keep_alive = False
             parts += (lname, b": ", value, b"\r\n")
         if self.is_head or status in (204, 304) or status < 200:
             framing = _NO_BODY
         elif framing == -1:
-            if self.scope["http_version"] == "1.0":
+            if http_10:
                 framing = _UNTIL_CLOSE
                 self.keep_alive = False
             else:
                 framing = _CHUNKED
                 parts.append(_CHUNKED_LINE)
-        if not self.keep_alive and not close_sent:
-            parts.append(_CLOSE_LINE)
+        if not connection_sent:
+            if not self.keep_alive:
+                parts.append(_CLOSE_LINE)
+            elif http_10:
+                # An HTTP/1.0 client asked to keep the connection: confirm it (RFC 9112 §C.2.2).
+                parts.append(_KEEP_ALIVE_LINE)
         parts.append(b"\r\n")
         self.framing = framing
-        self.transport.write(b"".join(parts))
+        self.head = b"".join(parts)
+        # Flush the head on the next loop turn in case the app awaits before its first
+        # body part (e.g. server-sent events); usually the body comes first and joins it.
+        protocol.loop.call_soon(self._flush_head)
+
+    def _flush_head(self) -> None:
+        head = self.head
+        if head and not self.disconnected and not self.transport.is_closing():
+            self.head = b""
+            self.transport.write(head)
 
     def _body(self, body: bytes, more_body: bool) -> None:
         framing = self.framing
+        out = self.head
+        if out:
+            self.head = b""
         if framing == _CHUNKED:
             if body:
-                self.transport.write(b"%x\r\n%b\r\n" % (len(body), body))
+                out += b"%x\r\n%b\r\n" % (len(body), body)
             if not more_body:
-                self.transport.write(_LAST_CHUNK)
+                out += _LAST_CHUNK
         elif framing == _LENGTH:
             if len(body) > self.remaining:
                 raise RuntimeError("Response content longer than Content-Length.")
             self.remaining -= len(body)
-            if body:
-                self.transport.write(body)
             if not more_body and self.remaining:
                 raise RuntimeError("Response content shorter than Content-Length.")
+            if body:
+                out = out + body if out else body
         elif framing == _UNTIL_CLOSE and body:
-            self.transport.write(body)
+            out = out + body if out else body
+        if out:
+            self.transport.write(out)
         if not more_body:
             self.response_complete = True
             self.message_event.set()

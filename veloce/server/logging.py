@@ -1,9 +1,9 @@
 """The built-in server's loggers: startup/shutdown messages and the access log.
 
 Access lines use uvicorn's shape, ``127.0.0.1:50312 - "GET /path?q=1 HTTP/1.1" 200 OK``,
-so logs read the same whichever server runs the app. The access log is an ASGI
-wrapper rather than a hook in the protocol: the protocol stays free of logging, and
-with ``access_log=False`` the app is served unwrapped, at no cost.
+so logs read the same whichever server runs the app. The protocol writes them as it
+encodes each response head (``ServerConfig.access_log``) rather than through an ASGI
+wrapper, so Veloce's direct response write (which skips ``send``) is logged too.
 """
 
 from __future__ import annotations
@@ -14,12 +14,11 @@ import typing as t
 from http import HTTPStatus
 
 if t.TYPE_CHECKING:
-    from veloce._types import ASGIApp, Message, Receive, Scope, Send
+    from veloce._types import Scope
 
 __all__ = [
     "ACCESS_LOGGER",
     "ERROR_LOGGER",
-    "AccessLogApp",
     "access_line",
     "configure_logging",
 ]
@@ -80,40 +79,3 @@ def access_line(scope: Scope, status: int) -> str:
     request_line = f"{scope.get('method', '')} {path} HTTP/{scope.get('http_version', '1.1')}"
     phrase = _PHRASES.get(status, "")
     return f'{_client_addr(scope)} - "{request_line}" {status} {phrase}'.rstrip()
-
-
-class _LoggingSend:
-    """Forward ``send`` and log the access line at ``http.response.start``."""
-
-    __slots__ = ("_logger", "_scope", "_send")
-
-    def __init__(self, scope: Scope, send: Send, logger: logging.Logger) -> None:
-        self._scope = scope
-        self._send = send
-        self._logger = logger
-
-    async def __call__(self, message: Message) -> None:
-        if message["type"] == "http.response.start":
-            self._logger.info(access_line(self._scope, int(message["status"])))
-        await self._send(message)
-
-
-class AccessLogApp:
-    """Wrap an ASGI app so each HTTP response writes one access line.
-
-    Args:
-        app: The app to serve.
-    """
-
-    __slots__ = ("app", "logger")
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-        self.logger = logging.getLogger(ACCESS_LOGGER)
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """Serve ``scope``; only ``http`` scopes are logged."""
-        if scope["type"] != "http" or not self.logger.isEnabledFor(logging.INFO):
-            await self.app(scope, receive, send)
-            return
-        await self.app(scope, receive, _LoggingSend(scope, send, self.logger))

@@ -9,6 +9,7 @@ socket it inherited instead of binding again.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import os
 import signal
@@ -17,7 +18,7 @@ import sys
 import typing as t
 
 from veloce.server.config import ServerConfig
-from veloce.server.logging import AccessLogApp, configure_logging
+from veloce.server.logging import configure_logging
 from veloce.server.reload import SOCKET_FD_ENV, Reloader, is_reloader_child
 from veloce.server.serve import Server, banner, bind_socket
 from veloce.server.workers import Supervisor
@@ -78,8 +79,8 @@ def run(
     if reload and workers > 1:
         raise ValueError("the reloader cannot be combined with more than one worker")
     configure_logging(access_log=access_log, debug=debug)
-    served: ASGIApp = AccessLogApp(app) if access_log else app
-    server = Server(served, config, ssl_context=ssl_context, graceful_timeout=graceful_timeout)
+    config = dataclasses.replace(config or ServerConfig(), access_log=access_log)
+    server = Server(app, config, ssl_context=ssl_context, graceful_timeout=graceful_timeout)
     if is_reloader_child():
         # The reloader acts on Ctrl+C and stops this child with SIGTERM.
         signal.signal(signal.SIGINT, signal.SIG_IGN)

@@ -110,8 +110,16 @@ class HttpProtocol(asyncio.Protocol):
         self.client: tuple[str, int] | None = None
         self.scheme = "http"
         self.pipeline: deque[RequestResponseCycle] = deque()
-        self.timer: asyncio.TimerHandle | None = None
         self.closed = False
+        # One lazily re-armed timer for the header and keep-alive timeouts: each request
+        # just moves ``deadline``; the handle is replaced only when it would fire late.
+        self.timer: asyncio.TimerHandle | None = None
+        self.timer_when = 0.0
+        self.deadline = 0.0
+        self.on_deadline: Any = None
+        self.head_deadline: float | None = None  # header timeout of the head being read
+        # Veloce's own app may hand back its response objects to be written directly.
+        self.direct = bool(getattr(app, "accepts_direct_response", False))
 
         # Per-request state (the request being parsed, not necessarily the one answered).
         self.url = b""
@@ -144,12 +152,16 @@ class HttpProtocol(asyncio.Protocol):
         self.client = _address(transport.get_extra_info("peername"))
         if transport.get_extra_info("sslcontext") is not None:
             self.scheme = "https"
-        self._arm(self.config.header_timeout, self._on_header_timeout)
+        self.head_deadline = self.loop.time() + self.config.header_timeout
+        self._arm(self.head_deadline, self._on_header_timeout)
 
     def connection_lost(self, exc: Exception | None) -> None:  # noqa: D102
         self.closed = True
         self.server_state.connections.discard(self)
         self._disarm()
+        if self.timer is not None:
+            self.timer.cancel()
+            self.timer = None
         for cycle in (self.active, *self.pipeline):
             if cycle is not None and not cycle.response_complete:
                 cycle.disconnected = True
@@ -188,9 +200,12 @@ class HttpProtocol(asyncio.Protocol):
     # httptools callbacks -----------------------------------------------------------
 
     def on_message_begin(self) -> None:  # noqa: D102
+        # The head of each request gets header_timeout from its first byte; behind a
+        # pipelined request still being answered, the clock starts when that finishes
+        # (see on_response_complete), since nothing is read for it meanwhile.
+        self.head_deadline = self.loop.time() + self.config.header_timeout
         if self.active is None:
-            # The head of each request gets header_timeout from its first byte.
-            self._arm(self.config.header_timeout, self._on_header_timeout)
+            self._arm(self.head_deadline, self._on_header_timeout)
         self.url = b""
         self.headers = []
         self.header_bytes = 0
@@ -229,6 +244,7 @@ class HttpProtocol(asyncio.Protocol):
         self.headers.append((name, value))
 
     def on_headers_complete(self) -> None:  # noqa: D102
+        self.head_deadline = None
         parser = self.parser
         scope = self.scope
         http_version = parser.get_http_version()
@@ -272,8 +288,10 @@ class HttpProtocol(asyncio.Protocol):
             self.transport,
             self.flow,
             expect_100_continue=self.expect_100_continue,
-            keep_alive=http_version != "1.0" and parser.should_keep_alive(),
+            keep_alive=parser.should_keep_alive(),
         )
+        if self.direct:
+            scope["extensions"] = {"veloce.http.response": cycle.send_response}
         self.cycle = cycle
         if self.active is None:
             self._disarm()
@@ -322,8 +340,15 @@ class HttpProtocol(asyncio.Protocol):
         self.flow.resume_reading()
         if self.pipeline:
             self._start(self.pipeline.popleft())
+        elif self.head_deadline is not None:
+            # The next head is partly read: it gets its full header timeout from now.
+            self.head_deadline = max(
+                self.head_deadline, self.loop.time() + self.config.header_timeout
+            )
+            self._arm(self.head_deadline, self._on_header_timeout)
         else:
-            self._arm(self.config.keep_alive_timeout, self._on_keep_alive_timeout)
+            idle_until = self.loop.time() + self.config.keep_alive_timeout
+            self._arm(idle_until, self._on_keep_alive_timeout)
 
     def shutdown(self) -> None:
         """Graceful shutdown: close now if idle, else after the current response."""
@@ -356,18 +381,38 @@ class HttpProtocol(asyncio.Protocol):
         self.transport.write(response)
         self.transport.close()
 
-    def _arm(self, delay: float, callback: Any) -> None:
-        if self.timer is not None:
-            self.timer.cancel()
-        self.timer = self.loop.call_later(delay, callback)
+    def _arm(self, deadline: float, callback: Any) -> None:
+        """Call ``callback`` at loop time ``deadline`` unless re-armed or disarmed first.
+
+        Why not ``call_later`` per request: creating and cancelling two timer handles
+        per request shows up in profiles; moving a float does not. The live handle is
+        replaced only when the new deadline is earlier than the time it fires.
+        """
+        self.deadline = deadline
+        self.on_deadline = callback
+        timer = self.timer
+        if timer is None or self.timer_when > deadline:
+            if timer is not None:
+                timer.cancel()
+            self.timer_when = deadline
+            self.timer = self.loop.call_at(deadline, self._on_timer)
 
     def _disarm(self) -> None:
-        if self.timer is not None:
-            self.timer.cancel()
-            self.timer = None
+        self.on_deadline = None
+
+    def _on_timer(self) -> None:
+        self.timer = None
+        callback = self.on_deadline
+        if callback is None or self.closed:
+            return
+        if self.loop.time() < self.deadline:
+            self.timer_when = self.deadline
+            self.timer = self.loop.call_at(self.deadline, self._on_timer)
+            return
+        self.on_deadline = None
+        callback()
 
     def _on_header_timeout(self) -> None:
-        self.timer = None
         if self.transport.is_closing():
             return
         self.closed = True
@@ -376,7 +421,6 @@ class HttpProtocol(asyncio.Protocol):
         self.transport.close()
 
     def _on_keep_alive_timeout(self) -> None:
-        self.timer = None
         if not self.transport.is_closing():
             self.closed = True
             self.transport.close()

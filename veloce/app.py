@@ -628,6 +628,12 @@ class Veloce(
 
         An HTTPException returned (not raised) renders as its error response.
         """
+        kind = type(rv)
+        if kind is str:
+            # The commonest results first: the same as the table below gives them.
+            return self.response_class(rv)
+        if kind is dict:
+            return self.json.response(rv)  # type: ignore[no-any-return]
         if isinstance(rv, HTTPException):
             return self.make_error_response(rv)
         from veloce.core.coerce import make_response_from

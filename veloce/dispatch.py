@@ -68,7 +68,13 @@ def run_on_lane(
             error = e
             raise
     finally:
-        _teardown_on_lane(app, ctx, plan, loop, error)
+        if (
+            plan.hooks.teardown
+            or app._appcontext_teardowns
+            or request_tearing_down.receivers
+            or appcontext_tearing_down.receivers
+        ):
+            _teardown_on_lane(app, ctx, plan, loop, error)
 
 
 def _full_dispatch_on_lane(
@@ -222,7 +228,13 @@ async def run_on_loop(app: Veloce, ctx: AppContext, plan: RoutePlan) -> Response
             raise
     finally:
         try:
-            await _teardown_on_loop(app, ctx, plan, stages, error)
+            if (
+                plan.hooks.teardown
+                or app._appcontext_teardowns
+                or request_tearing_down.receivers
+                or appcontext_tearing_down.receivers
+            ):
+                await _teardown_on_loop(app, ctx, plan, stages, error)
         finally:
             stages.release()
 

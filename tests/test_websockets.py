@@ -12,7 +12,6 @@ from veloce.core.websockets import WebSocketState, truncate_close_reason
 from veloce.globals import current_app
 from veloce.testing import TestClient
 
-
 _clients: list[TestClient] = []
 
 
@@ -277,7 +276,9 @@ def scope(**extra: object) -> dict[str, object]:
 
 def test_state_machine() -> None:
     async def run() -> None:
-        peer = FakePeer({"type": "websocket.connect"}, {"type": "websocket.disconnect", "code": 1001})
+        peer = FakePeer(
+            {"type": "websocket.connect"}, {"type": "websocket.disconnect", "code": 1001}
+        )
         ws = WebSocket.from_asgi(scope(), peer.receive, peer.send)
         assert ws.application_state is WebSocketState.CONNECTING
         with pytest.raises(RuntimeError, match="accept"):
@@ -348,3 +349,106 @@ def test_accessors_without_optional_scope_keys() -> None:
     assert ws.url == "/"
     with pytest.raises(ValueError):
         WebSocket.from_asgi({"type": "http"}, peer.receive, peer.send)
+
+
+# -- the websocket.http.response denial extension --------------------------------------
+
+
+def test_send_denial_response_reaches_the_client() -> None:
+    from veloce import Response
+    from veloce.testing import WebSocketDenialResponse
+
+    app = make_app()
+
+    @app.websocket("/login")
+    async def handler(ws: WebSocket) -> None:
+        assert ws.can_deny
+        response = Response("log in first", 401, {"WWW-Authenticate": 'Bearer realm="ws"'})
+        await ws.send_denial_response(response)
+        assert ws.application_state is WebSocketState.DISCONNECTED
+        with pytest.raises(RuntimeError, match="denial"):
+            await ws.send_denial_response(response)
+
+    with pytest.raises(WebSocketDenialResponse) as info:
+        with client_for(app).websocket_connect("/login"):
+            pass
+    denial = info.value
+    assert denial.status_code == 401
+    assert denial.headers["WWW-Authenticate"] == 'Bearer realm="ws"'
+    assert denial.data == b"log in first"
+    assert denial.response.text == "log in first"
+
+
+def test_http_exception_before_accept_matches_the_http_error() -> None:
+    from veloce import abort
+    from veloce.testing import WebSocketDenialResponse
+
+    app = make_app()
+
+    @app.websocket("/ws")
+    async def handler(ws: WebSocket) -> None:
+        abort(403)
+
+    @app.route("/http")
+    def view() -> None:
+        abort(403)
+
+    client = client_for(app)
+    with pytest.raises(WebSocketDenialResponse) as info:
+        with client.websocket_connect("/ws"):
+            pass
+    http = client.get("/http")
+    assert (info.value.status_code, info.value.data) == (http.status_code, http.data)
+
+
+def test_http_exception_after_accept_is_an_error() -> None:
+    from veloce import abort
+
+    app = make_app()
+
+    @app.websocket("/ws")
+    async def handler(ws: WebSocket) -> None:
+        await ws.accept()
+        abort(403)
+
+    with pytest.raises(Exception, match="403") as raised:
+        with client_for(app).websocket_connect("/ws") as session:
+            with pytest.raises(WebSocketDisconnect) as info:
+                session.receive_text()
+            assert info.value.code == 1011
+    assert getattr(raised.value, "code", None) == 403
+
+
+def test_denial_without_the_extension_falls_back_to_close_1008() -> None:
+    from veloce import Response
+
+    async def run() -> list[dict[str, object]]:
+        peer = FakePeer({"type": "websocket.connect"})
+        ws = WebSocket.from_asgi(scope(), peer.receive, peer.send)
+        assert not ws.can_deny
+        await ws.send_denial_response(Response("no", 401))
+        return peer.sent
+
+    assert asyncio.run(run()) == [{"type": "websocket.close", "code": 1008}]
+
+
+def test_denial_messages_over_the_extension() -> None:
+    from veloce import Response
+
+    async def run() -> list[dict[str, object]]:
+        peer = FakePeer({"type": "websocket.connect"})
+        extensions = {"websocket.http.response": {}}
+        ws = WebSocket.from_asgi(scope(extensions=extensions), peer.receive, peer.send)
+        await ws.send_denial_response(Response(b"gone", 410, {"X-Why": "old"}))
+        with pytest.raises(RuntimeError):
+            await ws.accept()
+        return peer.sent
+
+    sent = asyncio.run(run())
+    assert [m["type"] for m in sent] == [
+        "websocket.http.response.start",
+        "websocket.http.response.body",
+    ]
+    assert sent[0]["status"] == 410
+    assert (b"x-why", b"old") in t.cast("list[tuple[bytes, bytes]]", sent[0]["headers"])
+    assert sent[1]["body"] == b"gone"

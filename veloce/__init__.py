@@ -68,6 +68,7 @@ from .middleware.base import Middleware as Middleware
 from .middleware.proxy_fix import ProxyFix as ProxyFix
 from .middleware.sessions import ServerSessionMiddleware as ServerSessionMiddleware
 from .middleware.sessions import SessionMiddleware as SessionMiddleware
+from .middleware.ws_origin import WebSocketOriginMiddleware as WebSocketOriginMiddleware
 from .security.passwords import constant_time_compare as constant_time_compare
 from .security.passwords import hash_password as hash_password
 from .security.passwords import hash_password_async as hash_password_async

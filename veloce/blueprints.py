@@ -21,6 +21,7 @@ from functools import partial, update_wrapper
 
 from veloce._blueprint_app_wide import AppWideRegistrations
 from veloce._blueprint_cli import BlueprintCommands
+from veloce._blueprint_websockets import BlueprintWebSockets
 from veloce.app_static import StaticFileServing
 from veloce.scaffold import Scaffold, _endpoint_from_view_func, setupmethod
 
@@ -96,6 +97,20 @@ class BlueprintSetupState:
         An empty ``rule`` means the prefix itself; ``defaults`` given here are laid
         over the registration's ``url_defaults``.
         """
+        rule, endpoint, options = self.compose_rule(rule, endpoint, view_func, options)
+        self.app.add_url_rule(rule, endpoint, view_func, **options)
+
+    def compose_rule(
+        self,
+        rule: str,
+        endpoint: str | None,
+        view_func: t.Callable[..., t.Any] | None,
+        options: dict[str, t.Any],
+    ) -> tuple[str, str, dict[str, t.Any]]:
+        """``(rule, endpoint, options)`` of this registration: prefixed, dotted, defaulted.
+
+        Shared by HTTP rules and WebSocket routes, so both compose the same way.
+        """
         prefix = self.url_prefix
         if prefix is not None:
             rule = _join_prefix(prefix, rule) if rule else prefix
@@ -106,8 +121,8 @@ class BlueprintSetupState:
         extra = options.pop("defaults", None)
         if extra is not None:
             defaults = {**defaults, **extra}
-        full_endpoint = f"{self.name_prefix}.{self.name}.{endpoint}".lstrip(".")
-        self.app.add_url_rule(rule, full_endpoint, view_func, defaults=defaults, **options)
+        options["defaults"] = defaults
+        return rule, f"{self.name_prefix}.{self.name}.{endpoint}".lstrip("."), options
 
 
 # Deferred functions, bound with ``partial`` rather than closures: they run once per
@@ -129,7 +144,9 @@ def _if_first_registration(func: DeferredSetupFunction, state: BlueprintSetupSta
         func(state)
 
 
-class Blueprint(AppWideRegistrations, StaticFileServing, BlueprintCommands, Scaffold):
+class Blueprint(
+    AppWideRegistrations, BlueprintWebSockets, StaticFileServing, BlueprintCommands, Scaffold
+):
     """A collection of routes, hooks and handlers to register on an app later.
 
     Args:

@@ -19,7 +19,6 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-
 from _servers import HOST, WAIT, BuiltinServer, UvicornServer
 
 from veloce.server import ws_protocol
@@ -50,6 +49,15 @@ async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
         return
     if path == "/boom-before":
         raise RuntimeError("failed before accept")
+    if path == "/deny":
+        # The websocket.http.response extension: a full HTTP answer to the handshake.
+        assert "websocket.http.response" in scope["extensions"]
+        await send({"type": "websocket.http.response.start", "status": 401,
+                    "headers": [(b"www-authenticate", b"Bearer"), (b"content-length", b"9")]})
+        await send({"type": "websocket.http.response.body", "body": b"no ", "more_body": True})
+        await send({"type": "websocket.http.response.body", "body": b"entry", "more_body": True})
+        await send({"type": "websocket.http.response.body", "body": b"!"})
+        return
     subprotocols = scope["subprotocols"]
     await send({
         "type": "websocket.accept",
@@ -107,7 +115,13 @@ class WSClient:
     """A hand-written RFC 6455 client: handshake, masked frames, raw frame reads."""
 
     def __init__(
-        self, port: int, path: str = "/", *, protocols: str | None = None, early: bytes = b""
+        self,
+        port: int,
+        path: str = "/",
+        *,
+        protocols: str | None = None,
+        early: bytes = b"",
+        origin: str | None = None,
     ) -> None:
         self.sock = socket.create_connection((HOST, port), timeout=WAIT)
         self.stream = self.sock.makefile("rb")
@@ -119,6 +133,8 @@ class WSClient:
         )
         if protocols:
             head += b"Sec-WebSocket-Protocol: %s\r\n" % protocols.encode()
+        if origin:
+            head += b"Origin: %s\r\n" % origin.encode()
         self.sock.sendall(head + b"\r\n" + early)
         self.status, self.headers = self._read_head()
         self.key = key
@@ -168,6 +184,18 @@ class WSClient:
         opcode, payload = self.read_frame()
         assert opcode == 0x8, (opcode, payload)
         return struct.unpack("!H", payload[:2])[0], payload[2:]
+
+    def read_body(self) -> bytes:
+        """The rest of a refused handshake's response body (the server then closes)."""
+        if "content-length" in self.headers:
+            return self.stream.read(int(self.headers["content-length"]))
+        body = b""
+        while True:  # chunked
+            size = int(self.stream.readline().split(b";")[0], 16)
+            chunk = self.stream.read(size + 2)[:size]
+            if not size:
+                return body
+            body += chunk
 
     def at_eof(self) -> bool:
         return self.stream.read(1) == b""
@@ -387,7 +415,9 @@ def test_server_shutdown_closes_1012() -> None:
         running.stop()
 
 
-@pytest.mark.parametrize("server_class", [builtin_server, uvicorn_server], ids=["builtin", "uvicorn"])
+@pytest.mark.parametrize(
+    "server_class", [builtin_server, uvicorn_server], ids=["builtin", "uvicorn"]
+)
 def test_veloce_websocket_route_runs_on_both_servers(server_class: Any) -> None:
     """The same Veloce app's WebSocket route answers on the built-in server and uvicorn."""
     from veloce import Veloce, WebSocket
@@ -414,3 +444,75 @@ def test_veloce_websocket_route_runs_on_both_servers(server_class: Any) -> None:
             client.close()
     finally:
         running.stop()
+
+
+def test_denial_response_extension(connect: Any) -> None:
+    client = connect("/deny")
+    assert client.status == 401
+    assert client.headers["www-authenticate"] == "Bearer"
+    assert client.read_body() == b"no entry!"
+    assert client.at_eof()
+
+
+def _veloce_app() -> Any:
+    from veloce import Veloce, WebSocket, WebSocketOriginMiddleware, abort
+
+    veloce_app = Veloce(__name__)
+    veloce_app.add_middleware(WebSocketOriginMiddleware, allowed_origins=["https://a.test"])
+
+    @veloce_app.websocket("/ws")
+    async def handler(ws: WebSocket) -> None:
+        if ws.query_params.get("token") != "t":
+            abort(401)
+        await ws.accept()
+        await ws.send_text("hello")
+
+    @veloce_app.route("/http")
+    def http_view() -> None:
+        abort(401)
+
+    return veloce_app
+
+
+@pytest.fixture(scope="module", params=["builtin", "uvicorn"])
+def veloce_server(request: pytest.FixtureRequest) -> Iterator[Any]:
+    factory = builtin_server if request.param == "builtin" else uvicorn_server
+    running = factory(_veloce_app())
+    try:
+        yield running
+    finally:
+        running.stop()
+
+
+@pytest.mark.parametrize(
+    ("origin", "status"),
+    [("https://a.test", 101), (None, 101), ("https://evil.test", 403), ("null", 403)],
+)
+def test_origin_middleware_on_both_servers(
+    veloce_server: Any, origin: str | None, status: int
+) -> None:
+    client = WSClient(veloce_server.port, "/ws?token=t", origin=origin)
+    try:
+        assert client.status == status
+        if status == 101:
+            assert client.accept_ok()
+            assert client.read_frame() == (0x1, b"hello")
+    finally:
+        client.close()
+
+
+def test_abort_before_accept_is_an_http_response_on_both_servers(veloce_server: Any) -> None:
+    with socket.create_connection((HOST, veloce_server.port), timeout=WAIT) as sock:
+        sock.sendall(b"GET /http HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+        http = sock.makefile("rb").read()
+    http_status = int(http.split()[1])
+    http_body = http.partition(b"\r\n\r\n")[2]
+    client = WSClient(veloce_server.port, "/ws", origin="https://a.test")
+    try:
+        # The same answer as the app gives an HTTP request that aborts with 401.
+        assert client.status == http_status == 401
+        assert client.headers["content-type"].encode() in http
+        assert client.read_body() == http_body
+        assert client.at_eof()
+    finally:
+        client.close()

@@ -101,7 +101,9 @@ class WebSocket:
         self._state: t.Any = _sentinel
 
     @classmethod
-    def from_asgi(cls, scope: t.MutableMapping[str, t.Any], receive: t.Any, send: t.Any) -> WebSocket:
+    def from_asgi(
+        cls, scope: t.MutableMapping[str, t.Any], receive: t.Any, send: t.Any
+    ) -> WebSocket:
         """Construct a WebSocket driven through the ASGI ``receive``/``send`` callables."""
         return cls(scope, receive, send)
 
@@ -264,6 +266,47 @@ class WebSocket:
             message["reason"] = reason
         self.application_state = WebSocketState.DISCONNECTED
         await self._send(message)
+
+    @property
+    def can_deny(self) -> bool:
+        """Whether the server lets the app answer the handshake with an HTTP response.
+
+        True when the scope advertises the ASGI ``websocket.http.response`` extension
+        (the built-in server, uvicorn, and the test clients do).
+        """
+        return "websocket.http.response" in (self.scope.get("extensions") or ())
+
+    async def send_denial_response(self, response: t.Any) -> None:
+        """Refuse the handshake with a full HTTP response (status, headers, body).
+
+        ``response`` is any ASGI response callable (a
+        :class:`~veloce.core.response.Response`); it is sent through the
+        ``websocket.http.response`` extension, so a client sees e.g. a ``401`` with
+        its ``WWW-Authenticate`` header instead of a bare refusal. Without the
+        extension (an ASGI server that lacks it) the handshake is refused with a
+        ``close(1008)`` instead, which servers answer with ``403``.
+
+        Raises:
+            RuntimeError: the handshake was already accepted or refused.
+        """
+        if self.application_state is not WebSocketState.CONNECTING:
+            raise RuntimeError(
+                'Cannot call "send_denial_response" once the connection is '
+                f"{self.application_state.name.lower()}."
+            )
+        if not self.can_deny:
+            await self.close(1008)
+            return
+        self.application_state = WebSocketState.DISCONNECTED
+        send = self._send
+
+        async def send_http(message: t.MutableMapping[str, t.Any]) -> None:
+            kind = message["type"]
+            if kind not in ("http.response.start", "http.response.body"):
+                raise RuntimeError(f"A denial response cannot send {kind!r}.")
+            await send({**message, "type": f"websocket.{kind}"})
+
+        await response(self.scope, self._receive, send_http)
 
     # -- raw messages ----------------------------------------------------------------
 

@@ -11,6 +11,7 @@ from .proxy_fix import ProxyFix as ProxyFix
 from .sessions import ServerSession as ServerSession
 from .sessions import ServerSessionMiddleware as ServerSessionMiddleware
 from .sessions import SessionMiddleware as SessionMiddleware
+from .ws_origin import WebSocketOriginMiddleware as WebSocketOriginMiddleware
 
 __all__ = [
     "BaseHTTPMiddleware",
@@ -19,4 +20,5 @@ __all__ = [
     "ServerSession",
     "ServerSessionMiddleware",
     "SessionMiddleware",
+    "WebSocketOriginMiddleware",
 ]

@@ -17,6 +17,10 @@ Behaviour, matching uvicorn's ``ws="wsproto"`` where the ASGI spec leaves room:
 
 * ``websocket.close`` before ``websocket.accept`` rejects the handshake with HTTP 403;
   an app that fails (or returns) before accepting gets HTTP 500.
+* The ``websocket.http.response`` extension is advertised: before accepting, the app
+  may answer the handshake with a full HTTP response
+  (``websocket.http.response.start`` / ``.body``, as for ``http.response.*``); the
+  connection closes after its last body message.
 * Pings are answered with pongs by the server; the app never sees them.
 * Fragmented messages are reassembled; a message above ``ServerConfig.ws_max_size``
   closes the connection with 1009 and the app receives ``websocket.disconnect`` 1009.
@@ -44,7 +48,10 @@ __all__ = ["WSProtocol", "WebSocketDisconnected", "available", "is_websocket_upg
 
 logger = logging.getLogger(ERROR_LOGGER)
 
-_ASGI = {"version": "3.0", "spec_version": "2.3"}
+_ASGI = {"version": "3.0", "spec_version": "2.4"}
+
+#: ASGI extensions of a websocket scope: the HTTP denial response.
+_EXTENSIONS: dict[str, dict[str, Any]] = {"websocket.http.response": {}}
 
 #: Seconds to wait for the client's close frame after the server sent its own.
 CLOSE_TIMEOUT = 5.0
@@ -149,6 +156,7 @@ class WSProtocol(asyncio.Protocol):
         self.early = bytearray()  # frames received before the app accepted
         self.accepted = False  # handshake answered with 101
         self.rejected = False  # handshake answered with an HTTP error
+        self.response_started = False  # the app is sending its own denial response
         self.close_sent = False
         self.closed = False  # transport lost or closing
         self.disconnect_code: int | None = None
@@ -247,6 +255,7 @@ class WSProtocol(asyncio.Protocol):
             "headers": http["headers"],
             "subprotocols": list(event.subprotocols),
             "state": http["state"],
+            "extensions": {name: dict(value) for name, value in _EXTENSIONS.items()},
         }
         self.handshake_seen = True
         self.queue.put_nowait({"type": "websocket.connect"})
@@ -300,14 +309,19 @@ class WSProtocol(asyncio.Protocol):
             await self.app(scope, self.receive, self.send)
         except BaseException as exc:
             logger.error("Exception in ASGI websocket application", exc_info=exc)
-            if not self.accepted and not self.rejected:
+            if self.response_started:
+                self._close_transport()  # the denial response is cut short
+            elif not self.accepted and not self.rejected:
                 self._reject(500)
             elif not self.close_sent and not self.closed:
                 self._send_close(1011, "")
             if not isinstance(exc, Exception):
                 raise
         else:
-            if not self.accepted and not self.rejected:
+            if self.response_started and not self.rejected:
+                logger.error("ASGI websocket application returned mid denial response")
+                self._close_transport()
+            elif not self.accepted and not self.rejected:
                 logger.error("ASGI websocket application returned without accepting")
                 self._reject(500)
             elif not self.close_sent and not self.closed:
@@ -351,11 +365,14 @@ class WSProtocol(asyncio.Protocol):
                     self.early.clear()
                     self.flow.resume_reading()
                     self.data_received(early)
-            elif kind == "websocket.close":
+            elif kind == "websocket.close" and not self.response_started:
                 self._reject(403)
+            elif kind.startswith("websocket.http.response."):
+                self._send_denial(message)
             else:
                 raise RuntimeError(
-                    f"Expected 'websocket.accept' or 'websocket.close', got {kind!r}."
+                    "Expected 'websocket.accept', 'websocket.close' or"
+                    f" 'websocket.http.response.start', got {kind!r}."
                 )
             return
         if kind == "websocket.send":
@@ -410,6 +427,40 @@ class WSProtocol(asyncio.Protocol):
         self._write(self.conn.send(RejectConnection(status_code=status, headers=headers)))
         self._disconnect(1006)
         self._close_transport()
+
+    def _send_denial(self, message: Message) -> None:
+        """Write one message of the app's HTTP denial response (through wsproto/h11)."""
+        from wsproto.events import RejectConnection, RejectData
+        from wsproto.utilities import LocalProtocolError
+
+        kind = message["type"]
+        if kind == "websocket.http.response.start" and not self.response_started:
+            self.response_started = True
+            headers = [*self.config.default_headers, *message.get("headers", ())]
+            event: Any = RejectConnection(
+                status_code=message["status"], headers=headers, has_body=True
+            )
+        elif kind == "websocket.http.response.body" and self.response_started:
+            finished = not message.get("more_body", False)
+            event = RejectData(data=message.get("body", b""), body_finished=finished)
+        else:
+            expected = "body" if self.response_started else "start"
+            raise RuntimeError(
+                f"Expected 'websocket.http.response.{expected}', got {kind!r}."
+            )
+        try:
+            data = self.conn.send(event)
+        except LocalProtocolError as exc:
+            # h11 refused the response (a 1xx status, a bad header): drop the connection.
+            self.rejected = True
+            self._disconnect(1006)
+            self._close_transport()
+            raise RuntimeError(f"Invalid websocket denial response: {exc}") from exc
+        self._write(data)
+        if isinstance(event, RejectData) and event.body_finished:
+            self.rejected = True
+            self._disconnect(1006)
+            self._close_transport()
 
     def _reject_handshake(self, hint: Any) -> None:
         from wsproto.events import RejectConnection

@@ -18,19 +18,23 @@ from .client import TestClient as TestClient
 from .cookies import Cookie as Cookie
 from .cookies import CookieJar as CookieJar
 from .encoding import encode_multipart as encode_multipart
-from .wrappers import TestRequest as TestRequest
+from .websocket import AsyncWebSocketTestSession as AsyncWebSocketTestSession
+from .websocket import WebSocketDenialResponse as WebSocketDenialResponse
 from .websocket import WebSocketTestSession as WebSocketTestSession
+from .wrappers import TestRequest as TestRequest
 from .wrappers import TestResponse as TestResponse
 
 __all__ = [
     "PRESERVE_CONTEXT_KEY",
     "AsyncTestClient",
+    "AsyncWebSocketTestSession",
     "ClientRedirectError",
     "Cookie",
     "CookieJar",
     "TestClient",
     "TestRequest",
     "TestResponse",
+    "WebSocketDenialResponse",
     "WebSocketTestSession",
     "build_request",
     "encode_multipart",

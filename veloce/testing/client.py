@@ -16,9 +16,13 @@ import typing as t
 import weakref
 
 from veloce.testing import _session_transaction
-from veloce.testing.base import ClientBase, _hostname
+from veloce.testing.base import ClientBase
 from veloce.testing.transport import LoopRunner
-from veloce.testing.websocket import WebSocketTestSession, websocket_scope
+from veloce.testing.websocket import (
+    AsyncWebSocketTestSession,
+    WebSocketTestSession,
+    client_websocket_scope,
+)
 
 if t.TYPE_CHECKING:
     from types import TracebackType
@@ -91,8 +95,9 @@ class TestClient(ClientBase):
         """Send one request (and its redirects) and return the buffered response.
 
         Args:
-            path: Path (``?query`` allowed), a full URL, or a previously sent
-                :class:`~veloce.testing.wrappers.TestRequest` to replay.
+            path: Path (``?query`` allowed), a full URL, a previously sent
+                :class:`~veloce.testing.wrappers.TestRequest` to replay, or (Flask
+                parity) a WSGI environ dict or an ``EnvironBuilder``, sent as built.
             method: HTTP method.
             data: Raw body (``str``/``bytes``/file) or a form dict; files make it
                 multipart.
@@ -204,13 +209,7 @@ class TestClient(ClientBase):
                 ws.send_text("hi")
                 assert ws.receive_text() == "echo: hi"
         """
-        request = self._prepare(path, "GET", {"headers": headers})
-        cookie = None
-        if self._jar is not None:
-            cookie = self._jar.request_header(
-                _hostname(request.host), request.scope["raw_path"].decode("latin-1")
-            )
-        scope = websocket_scope(request.scope, subprotocols, cookie)
+        scope = client_websocket_scope(self, path, subprotocols, headers)
         return WebSocketTestSession(self.application, scope, self._runner)
 
     @contextlib.contextmanager
@@ -366,6 +365,24 @@ class AsyncTestClient(ClientBase):
             **kwargs,
         )
 
+    def websocket_connect(
+        self,
+        path: str,
+        subprotocols: list[str] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> AsyncWebSocketTestSession:
+        """Open an in-memory WebSocket against the app (use it with ``async with``).
+
+        The async twin of :meth:`TestClient.websocket_connect`: the app runs as a task
+        on the test's own loop and every session method is awaited::
+
+            async with client.websocket_connect("/ws") as ws:
+                await ws.send_text("hi")
+                assert await ws.receive_text() == "echo: hi"
+        """
+        scope = client_websocket_scope(self, path, subprotocols, headers)
+        return AsyncWebSocketTestSession(self.application, scope)
+
     @contextlib.asynccontextmanager
     async def session_transaction(
         self, *args: t.Any, **kwargs: t.Any
@@ -393,3 +410,4 @@ class AsyncTestClient(ClientBase):
         tb: TracebackType | None,
     ) -> None:
         await self.aclose()
+

@@ -25,6 +25,7 @@ from .core.exceptions import WebSocketException as WebSocketException
 from .core.exceptions import WebSocketRequestValidationError as WebSocketRequestValidationError
 from .core.exceptions import abort as abort
 from .core.datastructures import URL as URL
+from .core.plan import nonblocking as nonblocking
 from .core.datastructures import AcceptHeader as AcceptHeader
 from .core.datastructures import Authorization as Authorization
 from .core.datastructures import FormData as FormData

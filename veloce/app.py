@@ -47,7 +47,7 @@ from veloce.core.exceptions import (
     RequestRedirect,
 )
 from veloce.core.lifespan import Lifespan
-from veloce.core.plan import HookPlan, RoutePlan, find_request_param, is_async_callable, tag
+from veloce.core.plan import HookPlan, RoutePlan, call_flag, find_request_param, tag
 from veloce.core.request import Request
 from veloce.core.response import Response
 from veloce.core.router import Map
@@ -441,10 +441,11 @@ class Veloce(
             plan = self._plans[rule.endpoint] = self._build_route_plan(rule)
         return plan
 
-    def _is_async(self, fn: t.Any) -> bool:
+    def _is_async(self, fn: t.Any) -> t.Any:
+        """``fn``'s call flag, cached: True (async), False (sync) or the falsy INLINE."""
         flag = self._async_flags.get(fn)
         if flag is None:
-            flag = self._async_flags[fn] = is_async_callable(fn)
+            flag = self._async_flags[fn] = call_flag(fn)
         return flag
 
     @property
@@ -525,15 +526,11 @@ class Veloce(
                     response = await self._run_pipeline(ctx, plan)
                 elif plan.on_lane:
                     pool = self._lane_pool
-                    lane = await pool.acquire()
+                    lane = pool.try_acquire() or await pool.acquire()
+                    loop = asyncio.get_running_loop()
                     try:
                         response = await lane.run(
-                            copy_context(),
-                            run_on_lane,
-                            self,
-                            ctx,
-                            plan,
-                            asyncio.get_running_loop(),
+                            copy_context(), run_on_lane, self, ctx, plan, loop, loop=loop
                         )
                     finally:
                         pool.release(lane)

@@ -21,6 +21,7 @@ import contextvars
 import typing as t
 from types import CoroutineType
 
+from veloce.core.plan import INLINE
 from veloce.signals import (
     appcontext_tearing_down,
     got_request_exception,
@@ -196,9 +197,11 @@ class LoopStages:
         self.lane: Lane | None = None
         self.context: contextvars.Context | None = None
 
-    async def call(self, fn: t.Callable[..., t.Any], is_async: bool, *args: t.Any) -> t.Any:
+    async def call(self, fn: t.Callable[..., t.Any], is_async: t.Any, *args: t.Any) -> t.Any:
         if is_async:
             return await fn(*args)
+        if is_async is INLINE:
+            return fn(*args)  # marked nonblocking: no thread hand-off
         lane = self.lane
         if lane is None:
             lane = self.lane = await self.pool.acquire()
@@ -260,7 +263,9 @@ async def _full_dispatch_on_loop(
                 args = request.view_args or {}
                 if plan.request_param is not None:
                     args = {**args, plan.request_param: request}
-                rv = await plan.view(**args)  # type: ignore[misc]
+                rv = plan.view(**args)  # type: ignore[misc]
+                if plan.view_is_async or type(rv) is CoroutineType:
+                    rv = await rv  # (a nonblocking sync wrapper may return a coroutine)
     except Exception as e:
         rv = await _handle_user_exception_on_loop(app, ctx, plan, stages, e)
     return await _finalize_on_loop(app, ctx, plan, stages, rv, False)

@@ -78,9 +78,14 @@ class Lane:
         context: contextvars.Context,
         fn: t.Callable[..., T_result],
         *args: t.Any,
+        loop: asyncio.AbstractEventLoop | None = None,
     ) -> asyncio.Future[T_result]:
-        """Run ``fn(*args)`` inside ``context`` on this lane; await the returned future."""
-        loop = asyncio.get_running_loop()
+        """Run ``fn(*args)`` inside ``context`` on this lane; await the returned future.
+
+        ``loop`` is the running loop, when the caller already has it at hand.
+        """
+        if loop is None:
+            loop = asyncio.get_running_loop()
         future: asyncio.Future[T_result] = loop.create_future()
         self._jobs.put((loop, future, context, fn, args))
         return future
@@ -107,6 +112,15 @@ class LanePool:
         self._all: list[Lane] = []
         self._waiters: deque[asyncio.Future[Lane]] = deque()
         self._lock = threading.Lock()
+
+    def try_acquire(self) -> Lane | None:
+        """An idle lane without waiting, or None; saves the coroutine on the hot path."""
+        idle = self._idle
+        if idle:
+            with self._lock:
+                if idle:
+                    return idle.pop()
+        return None
 
     async def acquire(self) -> Lane:
         """Take an idle lane, start a new one, or wait for one to be released."""

@@ -12,10 +12,69 @@ import functools
 import inspect
 import typing as t
 
-__all__ = ["Call", "HookPlan", "RoutePlan", "is_async_callable", "tag"]
+__all__ = [
+    "INLINE",
+    "Call",
+    "HookPlan",
+    "RoutePlan",
+    "call_flag",
+    "is_async_callable",
+    "nonblocking",
+    "tag",
+]
 
-#: A callable paired with whether calling it returns an awaitable.
-Call = tuple[t.Callable[..., t.Any], bool]
+F = t.TypeVar("F", bound=t.Callable[..., t.Any])
+
+_NONBLOCKING_ATTR = "__veloce_nonblocking__"
+
+
+class _Inline:
+    """The call flag of a sync function marked :func:`nonblocking`.
+
+    Falsy, so code that only asks "async or not?" (the lane pipeline) treats it as
+    the sync function it is; the loop pipeline tests ``flag is INLINE`` to call it
+    right there instead of handing it to a worker thread.
+    """
+
+    __slots__ = ()
+
+    def __bool__(self) -> bool:
+        return False
+
+    def __repr__(self) -> str:
+        return "INLINE"
+
+
+INLINE: t.Any = _Inline()
+
+#: A callable paired with its call flag: True (async), False (sync) or INLINE.
+Call = tuple[t.Callable[..., t.Any], t.Any]
+
+
+def nonblocking(fn: F) -> F:
+    """Mark a sync view or hook as safe to run on the event loop.
+
+    By default a sync function runs on a worker thread (one per request), as Flask
+    code expects; that hand-off costs a thread wake-up each way. A function that
+    never blocks (no I/O, no locks, no long computation) can skip it: a request whose
+    view and hooks are async or ``nonblocking`` runs entirely on the loop. A blocking
+    call inside a marked function stalls every request on the loop, so mark only
+    code you know. Under Flask the attribute is ignored, so the same code runs there.
+
+    Returns:
+        ``fn`` itself, with ``__veloce_nonblocking__ = True``.
+    """
+    setattr(fn, _NONBLOCKING_ATTR, True)
+    return fn
+
+
+def call_flag(fn: t.Any) -> t.Any:
+    """True for async callables, INLINE for :func:`nonblocking` ones, else False."""
+    if is_async_callable(fn):
+        return True
+    while isinstance(fn, functools.partial):
+        fn = fn.func
+    return INLINE if getattr(fn, _NONBLOCKING_ATTR, False) else False
 
 
 def is_async_callable(fn: t.Any) -> bool:
@@ -29,8 +88,8 @@ def is_async_callable(fn: t.Any) -> bool:
 
 
 def tag(functions: t.Iterable[t.Callable[..., t.Any]]) -> tuple[Call, ...]:
-    """Pair each function with its sync/async flag."""
-    return tuple((fn, is_async_callable(fn)) for fn in functions)
+    """Pair each function with its call flag (see :func:`call_flag`)."""
+    return tuple((fn, call_flag(fn)) for fn in functions)
 
 
 class HookPlan:
@@ -47,7 +106,6 @@ class HookPlan:
         "before",
         "after",
         "teardown",
-        "has_sync",
     )
 
     def __init__(
@@ -63,10 +121,6 @@ class HookPlan:
         self.before = before
         self.after = after
         self.teardown = teardown
-        self.has_sync = any(
-            not is_async
-            for _, is_async in (*url_value_preprocessors, *before, *after, *teardown)
-        )
 
 
 class RoutePlan:
@@ -74,7 +128,8 @@ class RoutePlan:
 
     ``on_lane`` is True when the view is sync: the whole request then runs on one
     worker thread (async hooks are sent back to the loop from there). Otherwise the
-    request runs on the loop and only its sync stages go to a worker thread.
+    request runs on the loop and only its sync stages go to a worker thread; a view
+    marked :func:`nonblocking` is called on the loop (``view_is_async`` False).
     ``request_param`` names a view parameter that receives the Request object (the
     native ``def view(request: Request)`` style), or is None for Flask-style views.
     """
@@ -90,9 +145,10 @@ class RoutePlan:
     ) -> None:
         self.endpoint = endpoint
         self.view = view
-        self.view_is_async = view is not None and is_async_callable(view)
+        flag = call_flag(view) if view is not None else False
+        self.view_is_async = flag is True
         self.hooks = hooks
-        self.on_lane = view is not None and not self.view_is_async
+        self.on_lane = view is not None and flag is False
         self.request_param = request_param
 
 

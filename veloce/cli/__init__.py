@@ -6,7 +6,8 @@ Modules: :mod:`~veloce.cli.discovery` (finding the app), :mod:`~veloce.cli.appgr
 (``AppGroup``, ``with_appcontext``), :mod:`~veloce.cli.options` (``--app``,
 ``--debug``, ``--env-file``), :mod:`~veloce.cli.commands` (the built-in commands),
 :mod:`~veloce.cli.server` (the server ``run`` starts), :mod:`~veloce.cli.group`
-(the ``veloce`` group and :func:`main`), :mod:`~veloce.cli.testing`.
+(the ``veloce`` group and :func:`main`), :mod:`~veloce.cli.aliases` (running an
+unported app: ``import flask`` made to mean Veloce), :mod:`~veloce.cli.testing`.
 """
 
 from .appgroup import AppGroup as AppGroup

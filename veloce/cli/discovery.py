@@ -11,7 +11,8 @@ Discovery follows Flask 3.1's rules so a project moves from ``flask --app x`` to
   ``create_app`` / ``make_app`` factory called without arguments.
 
 Every failure is a :class:`NoAppException` (a ``click.UsageError``) whose text is
-Flask's, with "Flask" read as "Veloce".
+Flask's, with "Flask" read as "Veloce". When the console script was asked to alias
+``flask`` and could not (:mod:`veloce.cli.aliases`), the reason follows the message.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ import typing as t
 import click
 
 from veloce.app import Veloce
+from veloce.cli.aliases import install_flask_aliases, real_package_imported
 from veloce.helpers import get_debug_flag
 
 __all__ = [
@@ -253,8 +255,12 @@ class ScriptInfo:
             after loading.
         load_dotenv_defaults: Whether ``.flaskenv`` / ``.env`` are loaded (read by
             the ``--env-file`` handling; ``VELOCE_SKIP_DOTENV`` turns it off).
+        flask_aliases: Alias ``flask``/``werkzeug`` to Veloce before importing the
+            app (see :mod:`veloce.cli.aliases`); the ``veloce`` console script asks
+            for it, ``--no-compat`` sets :attr:`no_compat`.
 
-    Flask parity: ``flask.cli.ScriptInfo`` with the same attributes and ``data``.
+    Flask parity: ``flask.cli.ScriptInfo`` with the same attributes and ``data``;
+    ``flask_aliases`` and ``no_compat`` are Veloce's.
     """
 
     def __init__(
@@ -263,6 +269,8 @@ class ScriptInfo:
         create_app: t.Callable[..., Veloce] | None = None,
         set_debug_flag: bool = True,
         load_dotenv_defaults: bool = True,
+        *,
+        flask_aliases: bool = False,
     ) -> None:
         self.app_import_path = app_import_path
         self.create_app = create_app
@@ -270,7 +278,42 @@ class ScriptInfo:
         self.data: dict[t.Any, t.Any] = {}
         self.set_debug_flag = set_debug_flag
         self.load_dotenv_defaults = get_load_dotenv(load_dotenv_defaults)
+        self.flask_aliases = flask_aliases
+        #: ``--no-compat`` was given: never alias ``flask``.
+        self.no_compat = False
+        #: Why ``flask`` is not aliased although asked for (shown on discovery errors).
+        self.alias_note: str | None = None
+        self._aliases_decided = False
         self._loaded_app: Veloce | None = None
+
+    def alias_flask(self) -> None:
+        """Install the ``flask``/``werkzeug`` aliases if asked for and allowed; once.
+
+        Called before the app module and ``flask.commands`` plugins are imported.
+        """
+        if self._aliases_decided or not self.flask_aliases:
+            return
+        self._aliases_decided = True
+        self.alias_note = install_flask_aliases(disabled=self.no_compat)
+
+    def _import_app(self) -> Veloce | None:
+        """Find the app from ``app_import_path`` or the default files (aliasing first)."""
+        self.alias_flask()
+        try:
+            if self.app_import_path:
+                # A colon followed by a slash is a Windows drive ("C:\..."), not "module:name".
+                parts = re.split(r":(?![\\/])", self.app_import_path, maxsplit=1)
+                name = parts[1] if len(parts) == 2 else None
+                return locate_app(prepare_import(parts[0]), name)
+            for filename in DEFAULT_APP_FILES:
+                app = locate_app(prepare_import(filename), None, raise_if_not_found=False)
+                if app is not None:
+                    return app
+        except NoAppException as e:
+            if self.alias_note is None or real_package_imported() is None:
+                raise
+            raise NoAppException(f"{e.message}\n{self.alias_note}") from e
+        return None
 
     def load_app(self) -> Veloce:
         """Load the app once and return it; later calls return the same app.
@@ -280,19 +323,10 @@ class ScriptInfo:
         """
         if self._loaded_app is not None:
             return self._loaded_app
-        app: Veloce | None = None
         if self.create_app is not None:
-            app = self.create_app()
-        elif self.app_import_path:
-            # A colon followed by a slash is a Windows drive ("C:\..."), not "module:name".
-            parts = re.split(r":(?![\\/])", self.app_import_path, maxsplit=1)
-            name = parts[1] if len(parts) == 2 else None
-            app = locate_app(prepare_import(parts[0]), name)
+            app: Veloce | None = self.create_app()
         else:
-            for filename in DEFAULT_APP_FILES:
-                app = locate_app(prepare_import(filename), None, raise_if_not_found=False)
-                if app is not None:
-                    break
+            app = self._import_app()
         if app is None:
             raise NoAppException(
                 "Could not locate a Veloce application. Use the 'veloce --app' option,"

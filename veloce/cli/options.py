@@ -1,5 +1,5 @@
 """The ``veloce`` command's own options (``--app``, ``--debug``, ``--env-file``,
-``--version``) and dotenv loading.
+``--no-compat``, ``--version``) and dotenv loading.
 
 The options act through callbacks, not the group's callback, so a custom group
 built on :class:`~veloce.cli.VeloceGroup` keeps them. ``--env-file`` and ``--app``
@@ -16,9 +16,17 @@ import platform
 import click
 from click.core import ParameterSource
 
+from veloce.cli.aliases import NO_COMPAT_ENV
 from veloce.cli.discovery import ScriptInfo
 
-__all__ = ["app_option", "debug_option", "env_file_option", "load_dotenv", "version_option"]
+__all__ = [
+    "app_option",
+    "debug_option",
+    "env_file_option",
+    "load_dotenv",
+    "no_compat_option",
+    "version_option",
+]
 
 
 def load_dotenv(path: str | os.PathLike[str] | None = None, load_defaults: bool = True) -> bool:
@@ -116,6 +124,28 @@ app_option = click.Option(
     is_eager=True,
     expose_value=False,
     callback=_set_app,
+)
+
+
+def _set_no_compat(ctx: click.Context, param: click.Parameter, value: bool) -> bool:
+    if value:
+        ctx.ensure_object(ScriptInfo).no_compat = True
+    return value
+
+
+# Eager, so it is known before --help or an app command loads the app.
+no_compat_option = click.Option(
+    ["--no-compat"],
+    is_flag=True,
+    envvar=NO_COMPAT_ENV,
+    help=(
+        "Do not alias 'flask' and 'werkzeug' to Veloce's compat layer before loading the"
+        " app (by default an app that imports flask runs on Veloce). Also"
+        f" {NO_COMPAT_ENV}=1."
+    ),
+    is_eager=True,
+    expose_value=False,
+    callback=_set_no_compat,
 )
 
 debug_option = click.Option(

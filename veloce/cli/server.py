@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import typing as t
 
+from veloce.cli.aliases import NO_COMPAT_ENV, aliases_installed
 from veloce.cli.discovery import ScriptInfo
 
 if t.TYPE_CHECKING:
@@ -55,8 +56,15 @@ class ServerOptions(t.NamedTuple):
 
 
 def load_app_from_environ() -> Veloce:
-    """Load the app in a server child process, the way the parent found it."""
-    return ScriptInfo(app_import_path=os.environ.get(APP_IMPORT_PATH_ENV) or None).load_app()
+    """Load the app in a server child process, the way the parent found it.
+
+    ``flask`` is aliased unless ``VELOCE_NO_COMPAT`` is set, which :func:`serve` does
+    when the parent process runs without the aliases.
+    """
+    info = ScriptInfo(
+        app_import_path=os.environ.get(APP_IMPORT_PATH_ENV) or None, flask_aliases=True
+    )
+    return info.load_app()
 
 
 def _reload_settings(options: ServerOptions) -> dict[str, t.Any]:
@@ -150,6 +158,9 @@ def _serve_uvicorn(app: Veloce, app_import_path: str | None, options: ServerOpti
         uvicorn.run(app, **kwargs)
         return
     os.environ[APP_IMPORT_PATH_ENV] = app_import_path or ""
+    if not aliases_installed():
+        # The spawned processes load the app the way this one did.
+        os.environ[NO_COMPAT_ENV] = "1"
     if options.reload:
         kwargs.update(_reload_settings(options))
     uvicorn.run(

@@ -18,6 +18,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 from veloce.testing.builder import assemble_scope, build_request
 from veloce.testing.cookies import CookieJar
 from veloce.testing.encoding import encode_query
+from veloce.testing.environ import is_environ, request_from_environ
 from veloce.testing.transport import run_asgi
 from veloce.testing.wrappers import TestRequest, TestResponse, response_headers
 
@@ -190,6 +191,14 @@ class ClientBase:
                 raise TypeError("extra arguments are not allowed with a TestRequest")
             scope = {**path.scope, "headers": list(path.scope["headers"]), "extensions": {}}
             return TestRequest(scope, path.body)
+        # Flask parity: an EnvironBuilder (anything with get_environ()) or a WSGI
+        # environ dict; the client's environ_base fills what it leaves out.
+        get_environ = getattr(path, "get_environ", None)
+        if callable(get_environ) or is_environ(path):
+            if any(value is not None for value in kwargs.values()):
+                raise TypeError("extra arguments are not allowed with an environ or builder")
+            environ = get_environ() if callable(get_environ) else path
+            return request_from_environ(environ, self.environ_base)
         base_url = kwargs.pop("base_url", None)
         subdomain = kwargs.pop("subdomain", None)
         url_scheme = kwargs.pop("url_scheme", None)

@@ -112,11 +112,11 @@ def encode_query(query: t.Any) -> str:
 
 
 def _filename_of(value: t.Any) -> str | None:
-    # A FileStorage's ``filename`` as given ("" included); else the stream's ``name``,
-    # except Python's "<stdin>"-style pseudo names (Werkzeug's FileStorage rule).
-    filename = getattr(value, "filename", None)
-    if filename is not None:
-        return t.cast("str", filename)
+    # A FileStorage's ``filename`` as given ("" and None included, as Werkzeug's
+    # encoder reads it); else the stream's ``name``, except Python's "<stdin>"-style
+    # pseudo names (Werkzeug's FileStorage rule).
+    if hasattr(value, "filename"):
+        return t.cast("str | None", value.filename)
     name = getattr(value, "name", None)
     if not isinstance(name, (str, bytes)):
         return None

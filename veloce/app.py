@@ -544,6 +544,11 @@ class Veloce(
             _cv_ctx.reset(token)
             if appcontext_popped.receivers:
                 await send_on_loop(appcontext_popped, self)
+            if request.routing_exception is not None:
+                # Raised in dispatch, it holds a traceback whose frames hold the request
+                # that holds it: drop the traceback so refcounting frees the request
+                # (a 404 flood would otherwise feed the cyclic garbage collector).
+                request.routing_exception.__traceback__ = None
         if extensions and self._asgi_stack is None:
             # Veloce's built-in server can write a buffered response without ASGI dicts.
             write_direct = extensions.get("veloce.http.response")

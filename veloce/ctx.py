@@ -99,7 +99,7 @@ class AppContext:
     __slots__ = (
         "app",
         "request",
-        "_owner",
+        "_outer_owner",
         "_is_request_ctx",
         "_g",
         "_after_request_functions",
@@ -112,8 +112,8 @@ class AppContext:
     def __init__(self, app: Veloce, request: Request | None = None) -> None:
         self.app = app
         self.request = request
-        #: The context holding the request-level state (itself for a request context).
-        self._owner: AppContext = self
+        # The context holding the request-level state, None meaning ``self`` (see _owner).
+        self._outer_owner: AppContext | None = None
         self._is_request_ctx = request is not None
         self._g: _AppCtxGlobals | None = None
         self._after_request_functions: list[t.Callable[..., t.Any]] | None = None
@@ -122,6 +122,21 @@ class AppContext:
         self._session: t.Any = None
         #: Flashed messages read in this request (``get_flashed_messages`` caches them).
         self.flashes: t.Any = None
+
+    @property
+    def _owner(self) -> AppContext:
+        """The context holding the request-level state (itself for a request context).
+
+        Stored as None when it is ``self``: a reference to itself would make every
+        request context (and the request, scope and ``g`` it holds) cyclic garbage,
+        left for the garbage collector instead of being freed when the request ends.
+        """
+        outer = self._outer_owner
+        return self if outer is None else outer
+
+    @_owner.setter
+    def _owner(self, value: AppContext) -> None:
+        self._outer_owner = None if value is self else value
 
     @property
     def g(self) -> _AppCtxGlobals:

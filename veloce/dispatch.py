@@ -106,6 +106,11 @@ def _full_dispatch_on_lane(
                     rv = asyncio.run_coroutine_threadsafe(rv, loop).result()
     except Exception as e:
         rv = _handle_user_exception_on_lane(app, ctx, plan, loop, e)
+        if rv is e:
+            # An HTTPException rendered as is: its traceback holds this frame, which
+            # holds it as ``rv``. Nothing reads the traceback any more; dropping it lets
+            # refcounting free the request instead of the cyclic garbage collector.
+            e.__traceback__ = None
     return _finalize_on_lane(app, ctx, plan, loop, rv, False)
 
 
@@ -268,6 +273,8 @@ async def _full_dispatch_on_loop(
                     rv = await rv  # (a nonblocking sync wrapper may return a coroutine)
     except Exception as e:
         rv = await _handle_user_exception_on_loop(app, ctx, plan, stages, e)
+        if rv is e:
+            e.__traceback__ = None  # see _full_dispatch_on_lane
     return await _finalize_on_loop(app, ctx, plan, stages, rv, False)
 
 

@@ -18,7 +18,7 @@ __all__ = ["PARTS", "InProcess", "main"]
 
 _REPO = Path(__file__).resolve().parent.parent
 _DEFAULT_RESULTS = _REPO / "bench" / "RESULTS.md"
-_VELOCE = ("veloce-sync", "veloce-async")
+_VELOCE = ("veloce-sync", "veloce-async", "veloce-nonblocking")
 PARTS = ("inprocess", "callgrind", "loopback", "memory")
 
 Driver = AsgiDriver | WsgiDriver

@@ -118,6 +118,12 @@ TARGETS: dict[str, Target] = {
         Target("quart", "bench.apps.quart_app", "asgi", "Quart, async views"),
         Target("veloce-sync", "bench.apps.veloce_sync", "asgi", "Veloce, Flask-style sync views"),
         Target("veloce-async", "bench.apps.veloce_async", "asgi", "Veloce, async views"),
+        Target(
+            "veloce-nonblocking",
+            "bench.apps.veloce_nonblocking",
+            "asgi",
+            "Veloce, the sync views marked @nonblocking (opt-in: run on the loop)",
+        ),
     )
 }
 

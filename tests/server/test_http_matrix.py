@@ -16,7 +16,6 @@ from typing import Any
 
 import pytest
 from _server_apps import BIG_PART, BIG_PARTS, DISCONNECTED, app
-
 from _servers import HOST, WAIT, BuiltinServer, UvicornServer
 
 __all__: list[str] = []
@@ -281,3 +280,18 @@ def test_too_many_headers_is_431(limited: BuiltinServer) -> None:
         assert client.at_eof()
     finally:
         client.close()
+
+
+def test_http10_keep_alive_client(client: Client, server: Any) -> None:
+    """An HTTP/1.0 client asking for keep-alive: the server may keep or close (RFC 9112
+    §9.3), but must say which. The built-in server keeps it; uvicorn closes."""
+    for _ in range(2):
+        client.send(b"GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n")
+        response = client.read_response()
+        assert response.body == b"hello"
+        kept = response.headers["connection"].lower() == "keep-alive"
+        assert kept == isinstance(server, BuiltinServer)
+        if not kept:
+            assert response.headers["connection"].lower() == "close"
+            assert client.at_eof()
+            return

@@ -179,6 +179,14 @@ def run_command(
 
 run_command.params.insert(0, debug_option)
 
+# ``flask run`` reads FLASK_RUN_HOST, FLASK_RUN_PORT, FLASK_RUN_CERT... (often from a
+# .flaskenv): read them too, after the VELOCE_RUN_* name of the same option.
+for _param in run_command.params:
+    if _param.envvar is None and _param.name not in ("debug", "workers"):
+        _suffix = _param.name.upper()
+        _param.envvar = [f"VELOCE_RUN_{_suffix}", f"FLASK_RUN_{_suffix}"]
+del _param
+
 
 def _start_ipython(namespace: dict[str, t.Any]) -> bool:
     """Start IPython on ``namespace`` if it is installed; whether it was."""

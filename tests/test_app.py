@@ -384,13 +384,13 @@ def test_blocking_sync_view_does_not_stall_async_views(app: Veloce) -> None:
         async with app.async_test_client() as client:
             slow = asyncio.ensure_future(client.get("/block"))
             await asyncio.sleep(0.05)
-            fast = await client.get("/fast")
+            quick = await client.get("/fast")
             assert not slow.done()
             release.set()
-            return fast, await slow
+            return quick, await slow
 
-    fast, slow = asyncio.run(main())
-    assert fast.data == b"fast"
+    quick, slow = asyncio.run(main())
+    assert quick.data == b"fast"
     assert slow.data == b"unblocked"
 
 

@@ -53,6 +53,7 @@ def test_flask_run_variables_are_read(
 
 def test_veloce_run_variables_win_over_flask_ones(monkeypatch: pytest.MonkeyPatch) -> None:
     options = _run_options(
-        monkeypatch, {"FLASK_RUN_PORT": "5055", "VELOCE_RUN_PORT": "6066", "VELOCE_RUN_WORKERS": "2"}
+        monkeypatch,
+        {"FLASK_RUN_PORT": "5055", "VELOCE_RUN_PORT": "6066", "VELOCE_RUN_WORKERS": "2"},
     )
     assert (options.port, options.workers) == (6066, 2)

@@ -292,7 +292,8 @@ def test_fallback_when_rendering_fails(monkeypatch: pytest.MonkeyPatch) -> None:
     page = render_traceback_page(exc, request=make_request())
     assert DEBUG_WARNING in page
     assert f"ValueError: {ESCAPED_SCRIPT}" in page
-    assert "The debug page failed to render: RuntimeError: renderer &lt;b&gt;broke&lt;/b&gt;" in page
+    failed = "The debug page failed to render: RuntimeError: renderer &lt;b&gt;broke&lt;/b&gt;"
+    assert failed in page
     assert "<script" not in page and "<b>" not in page
 
 

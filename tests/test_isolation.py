@@ -299,16 +299,16 @@ def test_blocking_sync_views_do_not_stall_async_views() -> None:
             blocked = [asyncio.ensure_future(client.get("/block")) for _ in range(2)]
             for _ in range(2):  # both worker threads are now stuck in a sync view
                 assert await loop.run_in_executor(None, started.acquire, True, WAIT)
-            fast = await asyncio.wait_for(
+            quick = await asyncio.wait_for(
                 asyncio.gather(*(client.get(f"/fast/{n}") for n in range(100))), WAIT
             )
             still_blocked = not any(task.done() for task in blocked)
             release.set()
             slow = await asyncio.wait_for(asyncio.gather(*blocked), WAIT)
-        return fast, slow, still_blocked
+        return quick, slow, still_blocked
 
-    fast, slow, still_blocked = run(main())
-    assert [r.get_json() for r in fast] == [{"n": n} for n in range(100)]
+    quick, slow, still_blocked = run(main())
+    assert [r.get_json() for r in quick] == [{"n": n} for n in range(100)]
     assert still_blocked
     assert [r.data for r in slow] == [b"unblocked", b"unblocked"]
 

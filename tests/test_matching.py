@@ -189,7 +189,7 @@ def test_plain_app_redirect_is_absolute_under_the_request_host():
 def test_request_context_routes_with_the_subdomain():
     apps = _twins(SUBDOMAIN_RULES, subdomain_matching=True)
     results = []
-    for app, lib in zip(apps, (veloce, flask)):
+    for app, lib in zip(apps, (veloce, flask), strict=True):
         app.config["SERVER_NAME"] = "example.test"
         with app.test_request_context("/dash", subdomain="acme"):
             results.append((lib.request.endpoint, lib.request.view_args,

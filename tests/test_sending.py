@@ -77,7 +77,9 @@ _COMPARED = (
         ({"If-Modified-Since": "Thu, 01 Jan 2037 00:00:00 GMT"}, {}),
     ],
 )
-def test_send_file_matches_werkzeug(data_file: str, headers: dict[str, str], kwargs: dict[str, t.Any]) -> None:
+def test_send_file_matches_werkzeug(
+    data_file: str, headers: dict[str, str], kwargs: dict[str, t.Any]
+) -> None:
     expected = _werkzeug(data_file, headers, **kwargs)
     actual = _ours(data_file, headers, **kwargs)
     assert actual.status_code == expected.status_code

@@ -218,7 +218,7 @@ def test_concurrent_requests_keep_their_own_sessions() -> None:
 
     async def main() -> list[tuple[str, t.Any]]:
         clients = [app.async_test_client() for _ in users]
-        return await asyncio.gather(*(one(c, u) for c, u in zip(clients, users)))
+        return await asyncio.gather(*(one(c, u) for c, u in zip(clients, users, strict=True)))
 
     for user, data in asyncio.run(main()):
         assert data == {"user": user, "seen": user}

@@ -27,7 +27,10 @@ def root(tmp_path: t.Any) -> t.Any:
 def test_static_folder_properties_match_flask(root: t.Any) -> None:
     from flask import Flask
 
-    for kwargs in ({}, {"static_folder": "assets/"}, {"static_url_path": "/s/"}, {"static_folder": None}):
+    variants = (
+        {}, {"static_folder": "assets/"}, {"static_url_path": "/s/"}, {"static_folder": None}
+    )
+    for kwargs in variants:
         ours = Veloce(__name__, package_root=str(root), **kwargs)
         flask = Flask(__name__, root_path=str(root), **kwargs)
         assert ours.static_folder == flask.static_folder
@@ -80,7 +83,9 @@ def test_mount_static(root: t.Any) -> None:
         assert app.url_for("site", filename="index.html") == "/site/index.html"
 
 
-async def _call(asgi: t.Any, path: str, method: str = "GET", headers: t.Any = ()) -> tuple[int, bytes]:
+async def _call(
+    asgi: t.Any, path: str, method: str = "GET", headers: t.Any = ()
+) -> tuple[int, bytes]:
     messages: list[dict[str, t.Any]] = []
 
     async def receive() -> dict[str, t.Any]:
@@ -89,7 +94,9 @@ async def _call(asgi: t.Any, path: str, method: str = "GET", headers: t.Any = ()
     async def send(message: dict[str, t.Any]) -> None:
         messages.append(message)
 
-    scope = {"type": "http", "method": method, "path": path, "root_path": "", "headers": list(headers)}
+    scope = {
+        "type": "http", "method": method, "path": path, "root_path": "", "headers": list(headers)
+    }
     await asgi(scope, receive, send)
     return messages[0]["status"], b"".join(m.get("body", b"") for m in messages[1:])
 

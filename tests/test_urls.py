@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import typing as t
 import uuid
+from functools import partial
 
 import flask
 import pytest
@@ -174,10 +175,10 @@ def _config(app: t.Any, values: dict[str, t.Any]) -> t.Iterator[None]:
 def test_url_for_in_request_matches_flask(apps, call, request_name, config_name):
     endpoint, values = call
     results = []
-    for app, lib in zip(apps, (veloce, flask)):
+    for app, lib in zip(apps, (veloce, flask), strict=True):
         with _config(app, CONFIGS[config_name]), \
                 app.test_request_context(**REQUESTS[request_name]):
-            results.append(_result(lambda: lib.url_for(endpoint, **values)))
+            results.append(_result(partial(lib.url_for, endpoint, **values)))
     assert results[0] == results[1]
 
 
@@ -186,11 +187,11 @@ def test_url_for_in_request_matches_flask(apps, call, request_name, config_name)
 def test_url_for_outside_request_matches_flask(apps, call, config_name):
     endpoint, values = call
     results = []
-    for app, lib in zip(apps, (veloce, flask)):
+    for app, lib in zip(apps, (veloce, flask), strict=True):
         with _config(app, CONFIGS[config_name]):
-            direct = _result(lambda: app.url_for(endpoint, **values))
+            direct = _result(partial(app.url_for, endpoint, **values))
             with app.app_context():
-                in_app_context = _result(lambda: lib.url_for(endpoint, **values))
+                in_app_context = _result(partial(lib.url_for, endpoint, **values))
         results.append((direct, in_app_context))
     assert results[0] == results[1]
 

@@ -18,7 +18,7 @@ if t.TYPE_CHECKING:
 
 __all__ = ["DispatchingJinjaLoader", "SnapshotLoader", "autoescape_for"]
 
-Source = tuple[str, t.Optional[str], t.Optional[t.Callable[[], bool]]]
+Source = tuple[str, str | None, t.Callable[[], bool] | None]
 
 
 def _always_fresh() -> bool:

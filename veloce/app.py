@@ -54,8 +54,8 @@ from veloce.core.router import Map
 from veloce.core.rules import Rule
 from veloce.ctx import AppContext, RequestContext, _AppCtxGlobals
 from veloce.dispatch import run_on_lane, run_on_loop
-from veloce.json.provider import DefaultJSONProvider, JSONProvider
 from veloce.helpers import get_debug_flag
+from veloce.json.provider import DefaultJSONProvider, JSONProvider
 from veloce.resources import InstanceResources
 from veloce.scaffold import Scaffold, _endpoint_from_view_func, setupmethod
 from veloce.sessions import SecureCookieSessionInterface, SessionInterface
@@ -135,7 +135,7 @@ class Veloce(
 
     debug = ConfigAttribute[bool]("DEBUG")
     testing = ConfigAttribute[bool]("TESTING")
-    secret_key = ConfigAttribute[t.Union[str, bytes, None]]("SECRET_KEY")
+    secret_key = ConfigAttribute[str | bytes | None]("SECRET_KEY")
     permanent_session_lifetime = ConfigAttribute[timedelta](
         "PERMANENT_SESSION_LIFETIME", get_converter=_make_timedelta
     )

@@ -84,7 +84,9 @@ class ErrorHandling:
                         return handler  # type: ignore[no-any-return]
         return None
 
-    def _find_error_handler_call(self, e: BaseException, blueprints: t.Sequence[str]) -> Call | None:
+    def _find_error_handler_call(
+        self, e: BaseException, blueprints: t.Sequence[str]
+    ) -> Call | None:
         handler = self._find_error_handler(e, blueprints)
         if handler is None:
             return None

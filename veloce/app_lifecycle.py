@@ -115,8 +115,10 @@ class RequestLifecycle:
             "content_type",
         )
         if len(args) > len(names):
-            raise TypeError(f"test_request_context() takes at most {len(names)} positional arguments")
-        kwargs.update(zip(names, args))
+            raise TypeError(
+                f"test_request_context() takes at most {len(names)} positional arguments"
+            )
+        kwargs.update(zip(names, args, strict=False))
         path = kwargs.pop("path", "/")
         method = kwargs.pop("method", "GET")
         # Flask's EnvironBuilder, unlike its test client, sets no REMOTE_ADDR and no

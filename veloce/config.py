@@ -2,8 +2,8 @@
 
 Flask parity: the same loader methods with the same rules (only UPPER-case keys are
 taken from objects, files and mappings; ``from_prefixed_env`` parses values as JSON
-and nests on ``__``), and the same default keys and values (``DEBUG`` is ``None`` here and filled from
-``VELOCE_DEBUG``/``FLASK_DEBUG`` when an app is created), plus Veloce's own
+and nests on ``__``), and the same default keys and values (``DEBUG`` is ``None`` here and
+filled from ``VELOCE_DEBUG``/``FLASK_DEBUG`` when an app is created), plus Veloce's own
 ``WORKER_THREADS`` (size of the sync worker pool).
 """
 

@@ -33,7 +33,7 @@ T_template_context_processor = t.TypeVar(
     "T_template_context_processor", bound=t.Callable[..., t.Any]
 )
 
-ScopeKey = t.Optional[str]
+ScopeKey = str | None
 
 
 def setupmethod(f: T_callable) -> T_callable:

@@ -40,7 +40,7 @@ __all__ = [
     "send_from_directory_response",
 ]
 
-T_max_age = t.Union[int, t.Callable[[t.Optional[str]], t.Optional[int]], None]
+T_max_age = int | t.Callable[[str | None], int | None] | None
 
 
 def _disposition_names(download_name: str) -> dict[str, str]:

@@ -103,7 +103,8 @@ class StaticFiles:
             return found[0], found[1], 200
         if self.html:
             if found is not None and stat.S_ISDIR(found[1].st_mode):
-                index = self._file(os.path.join(relative, "index.html") if relative else "index.html")
+                index_path = os.path.join(relative, "index.html") if relative else "index.html"
+                index = self._file(index_path)
                 if index is not None and stat.S_ISREG(index[1].st_mode):
                     return index[0], index[1], 200
             missing = self._file("404.html")

@@ -28,7 +28,6 @@ from veloce._template_loaders import (
     SnapshotLoader,
     autoescape_for,
 )
-
 from veloce.core.concurrency import run_sync
 from veloce.core.context import _cv_ctx, current_app_or_none
 from veloce.core.response import Response
@@ -53,7 +52,7 @@ __all__ = [
     "stream_template_string",
 ]
 
-TemplateRef = t.Union[str, Template, t.Sequence[t.Union[str, Template]]]
+TemplateRef = str | Template | t.Sequence[str | Template]
 RenderHook = t.Callable[[t.Any, Template, dict[str, t.Any]], None]
 
 #: Receivers of the template signals. The signals module appends one callable to each

@@ -388,8 +388,9 @@ def test_multipart_limits_raise_413_like_werkzeug() -> None:
             with pytest.raises(RequestEntityTooLarge):
                 ours_parse(large, "multipart/form-data; boundary=B", max_form_memory_size=limit)
         else:
-            expected = werkzeug_parse(large, "multipart/form-data; boundary=B", max_form_memory_size=limit)
-            form, files = ours_parse(large, "multipart/form-data; boundary=B", max_form_memory_size=limit)
+            ctype = "multipart/form-data; boundary=B"
+            expected = werkzeug_parse(large, ctype, max_form_memory_size=limit)
+            form, files = ours_parse(large, ctype, max_form_memory_size=limit)
             assert form.to_dict() == expected[0].to_dict()
             assert files["f"].read() == expected[1]["f"].read()
             expected[1]["f"].close()

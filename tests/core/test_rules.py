@@ -52,7 +52,7 @@ def _weight(part) -> tuple:
 def test_parts_match_werkzeug(string):
     ours, theirs = _bound(string)
     assert len(ours._parts) == len(theirs._parts)
-    for mine, their in zip(ours._parts, theirs._parts):
+    for mine, their in zip(ours._parts, theirs._parts, strict=True):
         flags = (mine.static, mine.final, mine.suffixed)
         assert flags == (their.static, their.final, their.suffixed)
         if mine.static:

@@ -153,7 +153,7 @@ def _reconcile(left: t.Any, right: t.Any) -> tuple[t.Any, t.Any]:
         return ({**left, **{k: v[0] for k, v in pairs.items()}},
                 {**right, **{k: v[1] for k, v in pairs.items()}})
     if isinstance(left, list) and isinstance(right, list) and len(left) == len(right):
-        pairs2 = [_reconcile(a, b) for a, b in zip(left, right)]
+        pairs2 = [_reconcile(a, b) for a, b in zip(left, right, strict=True)]
         return [a for a, _ in pairs2], [b for _, b in pairs2]
     return left, right
 

@@ -24,7 +24,13 @@ import typing as t
 from veloce.core.exceptions import RequestedRangeNotSatisfiable
 from veloce.core.response import Response
 
-__all__ = ["DEFAULT_CHUNK_SIZE", "FileBody", "FileResponse", "FileStreamMixin", "file_response_class"]
+__all__ = [
+    "DEFAULT_CHUNK_SIZE",
+    "FileBody",
+    "FileResponse",
+    "FileStreamMixin",
+    "file_response_class",
+]
 
 #: Bytes read per chunk (and per thread-pool hop).
 DEFAULT_CHUNK_SIZE = 64 * 1024
@@ -222,7 +228,8 @@ def file_response_class(cls: type[Response]) -> type[Response]:
         return FileResponse
     made = cls.__dict__.get("_veloce_file_class")
     if made is None:
-        made = type(cls.__name__, (FileStreamMixin, cls), {"__slots__": (), "__module__": cls.__module__})
+        namespace = {"__slots__": (), "__module__": cls.__module__}
+        made = type(cls.__name__, (FileStreamMixin, cls), namespace)
         setattr(cls, "_veloce_file_class", made)  # noqa: B010 - per-class cache, no global
     return t.cast("type[Response]", made)
 

@@ -21,8 +21,8 @@ from markupsafe import escape
 from veloce.core._response_headers import ResponseHeadersMixin, content_type_for
 from veloce.core._response_helpers import ResponseHelpersMixin, ResponseStream
 from veloce.core._wire import aencode_chunks, encode_chunks, wire_headers
-from veloce.core.headers import Headers
 from veloce.core.context import current_app_or_none
+from veloce.core.headers import Headers
 from veloce.core.status import status_line
 
 __all__ = ["Response", "ResponseStream", "redirect"]

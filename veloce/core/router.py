@@ -6,7 +6,8 @@ weights, and the rules that end there. Matching walks one node per path segment 
 static child first, then the dynamic ones in order, backtracking on failure — so the
 cost depends on the path's depth, not on how many rules exist. Paths made only of
 static segments are also indexed by their full text, so the common case is a single
-dict lookup.
+dict lookup. The tree and its search are in ``core/_route_tree.py``; building, which
+never touches the tree, is the :class:`~veloce.core._building.MapBuilding` mixin.
 
 Flask parity: results (winner, arguments, 404/405/308, trailing-slash and
 merge-slashes redirects, ``redirect_defaults``, building, escaping, ``BuildError``
@@ -20,16 +21,16 @@ redirects and URLs are absolute where Werkzeug's are.
 from __future__ import annotations
 
 import bisect
-import difflib
 import re
 import typing as t
 from pprint import pformat
 from urllib.parse import quote, urljoin
 
+from veloce.core._building import MapBuilding
+from veloce.core._route_tree import _WEBSOCKET_MISMATCH, _edge_weight, _Node, _SlashRequired, _walk
 from veloce.core.converters import DEFAULT_CONVERTERS, PATH_SAFE, ValidationError
 from veloce.core.exceptions import (
     BadRequest,
-    BuildError,
     HTTPException,
     MethodNotAllowed,
     NotFound,
@@ -40,16 +41,11 @@ from veloce.core.rules import Rule, parse_rule_template
 
 if t.TYPE_CHECKING:
     from veloce.core.converters import BaseConverter
-    from veloce.core.rules import RulePart
 
 __all__ = ["Map", "WebsocketMismatch"]
 
 _MULTI_SLASH_RE = re.compile("/{2,}")
 _PLACEHOLDER_RE = re.compile(r"<([^>]+)>")
-_TRAILING_SLASH = ("",)
-# Recorded in a walk's ``miss`` set when a rule of the other kind (HTTP/WebSocket)
-# matched; "<" cannot appear in an HTTP method token.
-_WEBSOCKET_MISMATCH = "<websocket>"
 _COMMON_METHODS = frozenset(
     ("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE", "CONNECT")
 )
@@ -59,115 +55,6 @@ _BASE = "http://veloce.invalid"
 
 class WebsocketMismatch(BadRequest):
     """400: the only matching rule is for WebSocket and the request is HTTP, or vice versa."""
-
-
-class _SlashRequired(Exception):
-    """The path matches a strict-slashes rule once a trailing slash is added."""
-
-
-class _Node:
-    __slots__ = ("dynamic", "rules", "static")
-
-    def __init__(self) -> None:
-        self.static: dict[str, _Node] = {}
-        self.dynamic: list[tuple[RulePart, _Node]] = []
-        self.rules: list[Rule] = []
-
-
-def _edge_weight(edge: tuple[RulePart, _Node]) -> tuple[t.Any, ...]:
-    return edge[0].weight
-
-
-def _accepts(rules: list[Rule], method: str, websocket: bool, miss: set[str]) -> Rule | None:
-    # ``miss`` collects what a failed walk learned: the methods that would have
-    # matched (for 405) and _WEBSOCKET_MISMATCH.
-    for rule in rules:
-        allowed = rule.methods
-        if allowed is not None and method not in allowed:
-            miss.update(allowed)
-        elif rule.websocket != websocket:
-            miss.add(_WEBSOCKET_MISMATCH)
-        else:
-            return rule
-    return None
-
-
-def _walk(
-    node: _Node,
-    parts: t.Sequence[str],
-    i: int,
-    values: list[str],
-    method: str,
-    websocket: bool,
-    miss: set[str],
-) -> Rule | None:
-    """Depth-first search mirroring Werkzeug's StateMachineMatcher; fills ``values``."""
-    n = len(parts)
-    # Descend without recursion while a node offers no alternative to its static
-    # child (no dynamic edges, and no relaxed trailing-slash rule to fall back on).
-    while i < n and not node.dynamic and not (node.rules and i == n - 1 and parts[i] == ""):
-        child = node.static.get(parts[i])
-        if child is None:
-            return None
-        node = child
-        i += 1
-    if i == n:
-        for rule in node.rules:  # inlined _accepts: this is the usual success exit
-            allowed = rule.methods
-            if allowed is not None and method not in allowed:
-                miss.update(allowed)
-            elif rule.websocket != websocket:
-                miss.add(_WEBSOCKET_MISMATCH)
-            else:
-                return rule
-        slashed = node.static.get("")
-        if slashed is not None:
-            for rule in slashed.rules:
-                allowed = rule.methods
-                if rule.websocket == websocket and (allowed is None or method in allowed):
-                    if rule.strict_slashes:
-                        raise _SlashRequired()
-                    return rule
-        return None
-    segment = parts[i]
-    child = node.static.get(segment)
-    if child is not None:
-        found = _walk(child, parts, i + 1, values, method, websocket, miss)
-        if found is not None:
-            return found
-    if node.dynamic:
-        mark = len(values)
-        rest = None
-        for part, child in node.dynamic:
-            if part.final:
-                if rest is None:
-                    rest = "/".join(parts[i:])
-                match = part.regex.match(rest)  # type: ignore[union-attr]
-                if match is None:
-                    continue
-                sub: t.Sequence[str] = parts
-                j = n
-                if part.suffixed and match.group(part.suffix_group) == "/":
-                    sub, j = _TRAILING_SLASH, 0
-            else:
-                match = part.regex.match(segment)  # type: ignore[union-attr]
-                if match is None:
-                    continue
-                sub, j = parts, i + 1
-            groups = part.groups
-            if len(groups) == 1:
-                values.append(match.group(groups[0]))
-            else:
-                values.extend(match.group(*groups))
-            found = _walk(child, sub, j, values, method, websocket, miss)
-            if found is not None:
-                return found
-            del values[mark:]
-    if node.rules and segment == "" and i == n - 1:
-        return _accepts(
-            [rule for rule in node.rules if not rule.strict_slashes], method, websocket, miss
-        )
-    return None
 
 
 def _redirect_target(path: str, query_string: bytes | str, adapter: MapAdapter | None) -> str:
@@ -189,16 +76,7 @@ def _with_query(url: str, query_string: bytes | str) -> str:
     return f"{url}?{query_string}"
 
 
-def _clean_values(values: t.Mapping[str, t.Any] | None) -> dict[str, t.Any]:
-    if not values:
-        return {}
-    lists = getattr(values, "lists", None)
-    if callable(lists):  # a MultiDict: single values unwrap, several stay a list
-        return {k: (v[0] if len(v) == 1 else v) for k, v in lists() if len(v) != 0}
-    return {k: v for k, v in values.items() if v is not None}
-
-
-class Map:
+class Map(MapBuilding):
     """All URL rules of an application, plus the settings shared by them.
 
     Args:
@@ -277,7 +155,7 @@ class Map:
                     child = node.static[part.content] = _Node()
             else:
                 static = False
-                for existing, child in node.dynamic:
+                for existing, child in node.dynamic:  # noqa: B007 - child is read after the break
                     if existing.key == part.key:
                         break
                 else:
@@ -456,7 +334,7 @@ class Map:
         # As in Werkzeug, a converter rejecting its value ends the match: no other
         # rule is tried.
         result: dict[str, t.Any] = {}
-        for (name, converter), text in zip(rule._conv_items, values):
+        for (name, converter), text in zip(rule._conv_items, values, strict=False):
             try:
                 result[name] = converter.to_python(text)
             except ValidationError:
@@ -536,94 +414,3 @@ class Map:
         except HTTPException:
             pass
         return []
-
-    # -- building ------------------------------------------------------------------------
-
-    def build(
-        self,
-        endpoint: t.Any,
-        values: t.Mapping[str, t.Any] | None = None,
-        method: str | None = None,
-        append_unknown: bool = True,
-    ) -> str:
-        """Build the URL path of ``endpoint`` (see :meth:`build_target`)."""
-        return self.build_target(endpoint, values, method, append_unknown)[2]
-
-    def build_target(
-        self,
-        endpoint: t.Any,
-        values: t.Mapping[str, t.Any] | None = None,
-        method: str | None = None,
-        append_unknown: bool = True,
-        *,
-        host: str | None = None,
-        default_method: str = "GET",
-    ) -> tuple[Rule, str, str]:
-        """Choose the rule to build ``endpoint`` with and return ``(rule, domain, path)``.
-
-        ``None`` values are dropped; a MultiDict's multi-valued keys stay lists.
-        Without ``method``, rules of ``default_method`` are preferred. Among the endpoint's rules,
-        those with more arguments and defaults come first; the first one the values
-        fit wins (with ``host_matching``, one whose host equals ``host`` if any).
-        Values no rule part uses become the query string unless ``append_unknown``
-        is false; list values repeat the key.
-
-        Raises:
-            BuildError: No rule of the endpoint can be built from the values.
-        """
-        clean = _clean_values(values)
-        found = None
-        if method is None:
-            found = self._first_buildable(endpoint, clean, default_method, append_unknown, host)
-        if found is None:
-            found = self._first_buildable(endpoint, clean, method, append_unknown, host)
-        if found is None:
-            raise BuildError(
-                endpoint, clean, method, suggestion=self._suggest(endpoint, clean, method)
-            )
-        return found
-
-    def _first_buildable(
-        self,
-        endpoint: t.Any,
-        values: dict[str, t.Any],
-        method: str | None,
-        append_unknown: bool,
-        host: str | None,
-    ) -> tuple[Rule, str, str] | None:
-        fallback = None
-        for rule in self._rules_by_endpoint.get(endpoint, ()):
-            if rule.suitable_for(values, method):
-                built = rule.build(values, append_unknown)
-                if built is not None:
-                    if not self.host_matching or host is None or built[0] == host:
-                        return rule, built[0], built[1]
-                    if fallback is None:
-                        fallback = (rule, built[0], built[1])
-        return fallback
-
-    def _suggest(self, endpoint: t.Any, values: dict[str, t.Any], method: str | None) -> str:
-        """Werkzeug's BuildError hint: the closest rule and what it would need."""
-        if not self._rules:
-            return ""
-        target = str(endpoint)
-        given = set(values)
-
-        def score(rule: Rule) -> float:
-            similarity = difflib.SequenceMatcher(None, str(rule.endpoint), target).ratio()
-            return (
-                0.98 * similarity
-                + 0.01 * bool(given.issubset(rule.arguments))
-                + 0.01 * bool(rule.methods and method in rule.methods)
-            )
-
-        best = max(self.iter_rules(), key=score)
-        if best.endpoint != endpoint:
-            return f"Did you mean {best.endpoint!r} instead?"
-        hints = []
-        if method and best.methods is not None and method not in best.methods:
-            hints.append(f"Did you mean to use methods {sorted(best.methods)!r}?")
-        missing = best.arguments.union(best.defaults or ()) - given
-        if missing:
-            hints.append(f"Did you forget to specify values {sorted(missing)!r}?")
-        return " ".join(hints)

@@ -1,5 +1,4 @@
 import pytest
-
 from app import app as flask_app
 
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import json
 import os
-import tomllib
 from datetime import timedelta
 from pathlib import Path
 
+import tomllib
 from flask import Config, Flask
 
 app = Flask(__name__)

@@ -197,7 +197,11 @@ CASES = [
     {"id": "static_traversal_encoded_404", "path": "/static/..%2Ffiles.py"},
     {"id": "static_head", "method": "HEAD", "path": "/static/hello.txt"},
     {"id": "static_options", "method": "OPTIONS", "path": "/static/hello.txt"},
-    {"id": "static_range", "path": "/static/hello.txt", "kwargs": {"headers": {"Range": "bytes=7-12"}}},
+    {
+        "id": "static_range",
+        "path": "/static/hello.txt",
+        "kwargs": {"headers": {"Range": "bytes=7-12"}},
+    },
     {
         "id": "static_max_age_config",
         "path": "/static/hello.txt",

@@ -314,7 +314,7 @@ def secret_key_rotation():
     app.secret_key = "rotated secret"
     try:
         read = client.get("/dump")
-        write = client.get("/set/role/admin")
+        client.get("/set/role/admin")
         new_cookie = client.get_cookie("session").value
         app.config["SECRET_KEY_FALLBACKS"] = []
         after_fallback_removed = client.get("/dump").get_json()

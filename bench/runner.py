@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import gc
+import os
 import shlex
 import sys
 from dataclasses import dataclass, field
@@ -97,6 +98,12 @@ def _parser() -> argparse.ArgumentParser:
         type=int,
         default=100,
         help="N for callgrind: batches of N and 2N requests (default 100)",
+    )
+    parser.add_argument(
+        "--no-pin",
+        action="store_true",
+        help="in-process: do not pin the timing to one CPU (see README: thread hand-offs"
+        " across CPUs cost several times more on small VMs)",
     )
     return parser
 
@@ -229,6 +236,25 @@ class InProcess:
     failed: bool = False
 
 
+def _pin_to_one_cpu(notes: list[str]) -> set[int] | None:
+    """Pin this process (and the threads it starts from now on) to its first CPU.
+
+    Why: every target runs on one core in a one-process-per-core deployment, and a
+    thread hand-off between two CPUs of a small VM costs several times one on the
+    same CPU; unpinned, sync-view numbers measure the hypervisor's scheduler.
+    Returns the previous affinity to restore, or None when there is nothing to pin.
+    """
+    if not hasattr(os, "sched_getaffinity"):
+        return None
+    allowed = os.sched_getaffinity(0)
+    if len(allowed) < 2:
+        return None
+    cpu = min(allowed)
+    os.sched_setaffinity(0, {cpu})
+    notes.append(f"in-process timing pinned to CPU {cpu} (--no-pin to disable)")
+    return allowed
+
+
 def run_inprocess(args: argparse.Namespace) -> InProcess:
     """Load, verify and time the targets in this process; never raises BenchError."""
     names = [FLOOR] + [name for name in args.targets if name != FLOOR]
@@ -237,14 +263,18 @@ def run_inprocess(args: argparse.Namespace) -> InProcess:
         f"{args.rounds} timed rounds × {args.batch} requests per target and route"
         " (plus one warm-up round); µs per request."
     )
-    drivers = _load(names, result.notes)
+    saved_affinity = _pin_to_one_cpu(result.notes) if not args.no_pin else None
     try:
+        drivers = _load(names, result.notes)
         ready, samples = asyncio.run(_run(drivers, routes, args, result.notes))
     except BenchError as exc:
         _progress(f"error: {exc}")
         result.notes.append(f"FAILED: {exc}")
         result.failed = True
         return result
+    finally:
+        if saved_affinity is not None:
+            os.sched_setaffinity(0, saved_affinity)
     result.failed = any(note.startswith("FAILED") for note in result.notes)
     result.stats = {
         route.name: {name: Stats.of(values) for name, values in samples[route.name].items()}

@@ -9,6 +9,7 @@ header timeout of a head that arrives behind a pipelined request, and the access
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 from typing import Any
 
@@ -282,3 +283,29 @@ def test_access_log_off_by_default(caplog: pytest.LogCaptureFixture) -> None:
     with caplog.at_level(logging.INFO, logger=ACCESS_LOGGER):
         run(go)
     assert not [r for r in caplog.records if r.name == ACCESS_LOGGER]
+
+
+# Reference cycles -----------------------------------------------------------------------
+
+
+def test_requests_on_the_builtin_server_leave_no_cyclic_garbage() -> None:
+    """Each finished request is freed by refcounting (see tests/test_no_cyclic_garbage.py):
+    the direct-write extension must not keep scope and cycle in a loop."""
+
+    async def go() -> int:
+        protocol, transport = _connect_counting(_veloce_app())
+        request = b"GET / HTTP/1.1\r\nHost: x\r\n\r\n"
+        for done in range(1, 4):
+            protocol.data_received(request)
+            await _settle(lambda: protocol.server_state.total_requests == done)  # noqa: B023
+        gc.collect()
+        gc.disable()
+        try:
+            for done in range(4, 34):
+                protocol.data_received(request)
+                await _settle(lambda: protocol.server_state.total_requests == done)  # noqa: B023
+            return gc.collect()
+        finally:
+            gc.enable()
+
+    assert asyncio.run(go()) == 0

@@ -128,6 +128,11 @@ class RequestResponseCycle:
                 self._abort()
         finally:
             self.protocol = None  # type: ignore[assignment]
+            extensions = self.scope.get("extensions")
+            if extensions:
+                # Its bound method refers back to this cycle, which refers to the scope:
+                # drop it so the request is freed by refcounting, not the cyclic GC.
+                extensions.pop("veloce.http.response", None)
 
     def _abort(self) -> None:
         if self.disconnected or self.response_complete:

@@ -188,15 +188,17 @@ class DefaultJSONProvider(JSONProvider):
                 pass
             else:
                 # Substring scans run at memchr speed; the regex only runs on a hit.
+                # ``find`` rather than ``in``: on bytes, ``in`` first tries the needle
+                # as an int and clears the TypeError, twice the cost of the scan here.
                 if (
-                    b"null" not in out
-                    and b"0.0000" not in out
-                    and (b"e-" not in out or _SHORT_EXPONENT.search(out) is None)
+                    out.find(b"null") < 0
+                    and out.find(b"0.0000") < 0
+                    and (out.find(b"e-") < 0 or _SHORT_EXPONENT.search(out) is None)
                 ):
                     if ensure_ascii:
                         if not out.isascii():
                             return _ascii_only(out, indent)
-                        if b"\x7f" in out:
+                        if out.find(b"\x7f") >= 0:
                             out = out.replace(b"\x7f", b"\\u007f")
                     return out
         return self._stdlib_encoder(2 if indent else _COMPACT).encode(obj)

@@ -84,10 +84,19 @@ class MultiDict(TypeConversionDict[K, V]):
     def __init__(self, mapping: t.Any = None) -> None:
         if mapping is None:
             super().__init__()
+        elif type(mapping) is list:
+            # Pairs, as the query and form parsers build them: skip the ABC checks.
+            store: dict[t.Any, list[t.Any]] = {}
+            for key, value in mapping:
+                if key in store:
+                    store[key].append(value)
+                else:
+                    store[key] = [value]
+            super().__init__(store)
         elif isinstance(mapping, MultiDict):
             super().__init__(mapping.lists())  # type: ignore[arg-type]
         elif isinstance(mapping, cabc.Mapping):
-            store: dict[t.Any, list[t.Any]] = {}
+            store = {}
             for key, value in mapping.items():
                 if isinstance(value, (list, tuple, set)):
                     if not value:

@@ -254,3 +254,19 @@ def test_client_runs_a_compat_app_with_werkzeug_signature() -> None:
     assert (response.status_code, response.data) == (200, b"data!")
     with pytest.raises(TypeError, match="response_wrapper"):
         vtest.Client(app, response_wrapper=dict)
+
+
+def test_rule_factory_base_is_abstract_like_werkzeug() -> None:
+    """The base can be built and raises when asked for rules, in both; the wrapping
+    factories and the dict-accessor properties cannot be used without their hook."""
+    for module in (wrouting, vrouting):
+        with pytest.raises(NotImplementedError):
+            list(module.RuleFactory().get_rules(None))
+
+    class Incomplete(vrouting.Submount.__mro__[1]):  # the private wrapping base
+        pass
+
+    with pytest.raises(TypeError):
+        Incomplete()
+    with pytest.raises(TypeError):
+        vutils.environ_property.__mro__[1]("x")  # the private dict-accessor base

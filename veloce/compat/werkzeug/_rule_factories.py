@@ -7,6 +7,7 @@ be mounted twice (``Submount("/a", rules)`` and ``Submount("/b", rules)``).
 
 from __future__ import annotations
 
+import abc
 import typing as t
 from string import Template
 
@@ -42,11 +43,15 @@ class RuleFactory:
     """
 
     def get_rules(self, map: Map) -> Iterable[Rule]:  # noqa: A002
-        """The rules this factory stands for."""
+        """The rules this factory stands for.
+
+        Abstract but callable, as in Werkzeug: the base class can be instantiated and
+        raises when asked for rules (tests/test_compat_werkzeug_extras.py compares).
+        """
         raise NotImplementedError(f"{type(self).__name__} must implement get_rules()")
 
 
-class _Wrapping(RuleFactory):
+class _Wrapping(RuleFactory, abc.ABC):
     """A factory over a list of rules and factories, changing each rule it yields."""
 
     rules: Iterable[t.Any]
@@ -56,8 +61,9 @@ class _Wrapping(RuleFactory):
             for rule in factory.get_rules(map):
                 yield self._change(rule)
 
+    @abc.abstractmethod
     def _change(self, rule: Rule) -> Rule:
-        raise NotImplementedError
+        """The rule as this factory yields it (prefixed, moved to a subdomain...)."""
 
 
 class Subdomain(_Wrapping):

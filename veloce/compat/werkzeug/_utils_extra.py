@@ -3,6 +3,7 @@ discovery and the append-slash redirect."""
 
 from __future__ import annotations
 
+import abc
 import importlib
 import pkgutil
 import typing as t
@@ -49,7 +50,7 @@ def get_content_type(mimetype: str, charset: str) -> str:
     return mimetype
 
 
-class _DictAccessorProperty:
+class _DictAccessorProperty(abc.ABC):
     """An attribute stored under ``name`` in a dict the owner exposes (see ``lookup``).
 
     A missing key reads as ``default``; ``load_func`` converts on read (a ``ValueError``
@@ -75,8 +76,9 @@ class _DictAccessorProperty:
             self.read_only = read_only
         self.__doc__ = doc
 
+    @abc.abstractmethod
     def lookup(self, instance: t.Any) -> t.MutableMapping[str, t.Any]:
-        raise NotImplementedError(f"{type(self).__name__} must implement lookup()")
+        """The dict (environ, headers) of ``instance`` the property reads and writes."""
 
     def __get__(self, instance: t.Any, owner: type | None = None) -> t.Any:
         if instance is None:
